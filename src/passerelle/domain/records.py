@@ -1,0 +1,308 @@
+"""Records an agency holds and shares: people, documents, organisations, events, reports,
+cyber indicators and the typed relationships between them.
+
+A ``Record`` is one version: an edit makes a new ``Record`` with ``version + 1`` and the
+previous one stays in the history. The details of each kind are frozen dataclasses; the
+envelope (owner, markings, version, timestamps) is the same for every kind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass, field
+from enum import Enum
+
+from passerelle.domain.dates import PartialDate
+from passerelle.domain.markings import Markings
+from passerelle.errors import InvalidMarking, ValidationFailed
+
+
+class RecordKind(str, Enum):
+    """What a record is about. The value is the prefix of its identifier."""
+
+    PERSON = "person"
+    DOCUMENT = "document"
+    ORGANISATION = "organisation"
+    EVENT = "event"
+    REPORT = "report"
+    INDICATOR = "indicator"
+    RELATIONSHIP = "relationship"
+
+
+class SubjectCategory(str, Enum):
+    """LED Art. 6: the category of data subject, mandatory on every person record."""
+
+    SUSPECT = "suspect"
+    CONVICTED = "convicted"
+    VICTIM = "victim"
+    WITNESS = "witness"
+    CONTACT = "contact"
+    OTHER = "other"
+
+
+class DocumentType(str, Enum):
+    """Travel and identity documents."""
+
+    PASSPORT = "passport"
+    IDENTITY_CARD = "identity_card"
+    RESIDENCE_PERMIT = "residence_permit"
+    VISA = "visa"
+    TRAVEL_DOCUMENT = "travel_document"
+    OTHER = "other"
+
+
+class DocumentStatus(str, Enum):
+    """As in INTERPOL's SLTD: a document may be lost, stolen or invalidated."""
+
+    VALID = "valid"
+    LOST = "lost"
+    STOLEN = "stolen"
+    INVALIDATED = "invalidated"
+
+
+class EventType(str, Enum):
+    """Things that happen at a time and place."""
+
+    BORDER_CROSSING = "border_crossing"
+    INCIDENT = "incident"
+    TRAVEL = "travel"
+    MEETING = "meeting"
+    OTHER = "other"
+
+
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_ID = re.compile(
+    r"^(person|document|organisation|event|report|indicator|relationship)--"
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+)
+MAX_TEXT = 100_000
+
+
+def check_country(code: str, field_name: str) -> None:
+    """Countries are ISO 3166-1 alpha-2 codes in upper case."""
+    if not _COUNTRY.match(code):
+        raise ValidationFailed(f"{code!r} is not an ISO 3166-1 alpha-2 code", field=field_name)
+
+
+def check_record_id(record_id: str, field_name: str = "id") -> RecordKind:
+    """Validate a record identifier and return the kind its prefix names."""
+    if not isinstance(record_id, str) or not _ID.match(record_id):
+        raise ValidationFailed(f"{record_id!r} is not a record identifier", field=field_name)
+    return RecordKind(record_id.split("--", 1)[0])
+
+
+def new_record_id(kind: RecordKind) -> str:
+    """A fresh identifier ``<kind>--<uuid4>``; the UUID is shared with the STIX id."""
+    return f"{kind.value}--{uuid.uuid4()}"
+
+
+def _text(value: str, field_name: str, *, required: bool = False, limit: int = 1000) -> None:
+    if required and not value.strip():
+        raise ValidationFailed("must not be empty", field=field_name)
+    if len(value) > limit:
+        raise ValidationFailed(f"at most {limit} characters", field=field_name)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person as an agency records them. Names are kept as written, in every script."""
+
+    subject_category: SubjectCategory
+    given_names: str = ""
+    family_name: str = ""
+    names_original_script: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    date_of_birth: PartialDate | None = None
+    place_of_birth: str = ""
+    nationalities: tuple[str, ...] = ()
+    sex: str = ""
+
+    def __post_init__(self) -> None:
+        if not (self.given_names.strip() or self.family_name.strip()
+                or self.names_original_script):
+            raise ValidationFailed("a person needs at least one name", field="family_name")
+        _text(self.given_names, "given_names")
+        _text(self.family_name, "family_name")
+        for index, code in enumerate(self.nationalities):
+            check_country(code, f"nationalities[{index}]")
+        if self.sex not in ("", "F", "M", "X"):
+            raise ValidationFailed("F, M, X or empty", field="sex")
+
+    def all_names(self) -> tuple[str, ...]:
+        """Every name under which the person is recorded, as written."""
+        full = " ".join(p for p in (self.given_names, self.family_name) if p.strip())
+        names = [full] if full else []
+        return (*names, *self.names_original_script, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A travel or identity document."""
+
+    document_type: DocumentType
+    number: str
+    issuing_country: str
+    status: DocumentStatus = DocumentStatus.VALID
+    holder: str | None = None
+    expiry_date: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        _text(self.number, "number", required=True, limit=64)
+        check_country(self.issuing_country, "issuing_country")
+        if self.holder is not None and check_record_id(self.holder, "holder") is not RecordKind.PERSON:
+            raise ValidationFailed("the holder must be a person record", field="holder")
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    """A group, company or association."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    country: str | None = None
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _text(self.name, "name", required=True)
+        if self.country is not None:
+            check_country(self.country, "country")
+        _text(self.description, "description", limit=MAX_TEXT)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened at a time and place, such as a border crossing."""
+
+    event_type: EventType
+    occurred_at: dt.datetime
+    ended_at: dt.datetime | None = None
+    place: str = ""
+    country: str | None = None
+    description: str = ""
+    participants: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.occurred_at.tzinfo is None:
+            raise ValidationFailed("needs a time zone", field="occurred_at")
+        if self.ended_at is not None and self.ended_at < self.occurred_at:
+            raise ValidationFailed("ends before it starts", field="ended_at")
+        if self.country is not None:
+            check_country(self.country, "country")
+        for index, ref in enumerate(self.participants):
+            check_record_id(ref, f"participants[{index}]")
+        _text(self.description, "description", limit=MAX_TEXT)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A written report with references to other records."""
+
+    title: str
+    text: str
+    published: dt.datetime
+    references: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _text(self.title, "title", required=True)
+        _text(self.text, "text", limit=MAX_TEXT)
+        for index, ref in enumerate(self.references):
+            check_record_id(ref, f"references[{index}]")
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A cyber indicator written as a STIX pattern."""
+
+    pattern: str
+    valid_from: dt.datetime
+    name: str = ""
+    description: str = ""
+    indicator_types: tuple[str, ...] = ()
+    valid_until: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        _text(self.pattern, "pattern", required=True, limit=10_000)
+        if not (self.pattern.startswith("[") and self.pattern.rstrip().endswith("]")):
+            raise ValidationFailed("a STIX pattern is written in [brackets]", field="pattern")
+        if self.valid_until is not None and self.valid_until <= self.valid_from:
+            raise ValidationFailed("must be after valid_from", field="valid_until")
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    """A typed link between two records, e.g. a person ``holds`` a document."""
+
+    relationship_type: str
+    source: str
+    target: str
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not re.match(r"^[a-z][a-z0-9-]{0,62}$", self.relationship_type):
+            raise ValidationFailed("lower-case words joined by dashes", field="relationship_type")
+        check_record_id(self.source, "source")
+        check_record_id(self.target, "target")
+
+
+Details = Person | Document | Organisation | Event | Report | Indicator | Relationship
+
+KIND_OF: dict[type[object], RecordKind] = {
+    Person: RecordKind.PERSON,
+    Document: RecordKind.DOCUMENT,
+    Organisation: RecordKind.ORGANISATION,
+    Event: RecordKind.EVENT,
+    Report: RecordKind.REPORT,
+    Indicator: RecordKind.INDICATOR,
+    Relationship: RecordKind.RELATIONSHIP,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One version of a record: its details, its owner and its markings."""
+
+    id: str
+    owner_agency: str
+    markings: Markings
+    details: Details
+    version: int = 1
+    created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    modified_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    created_by: str = ""
+    modified_by: str = ""
+
+    def __post_init__(self) -> None:
+        if check_record_id(self.id) is not self.kind:
+            raise ValidationFailed(f"the identifier must start with {self.kind.value}--",
+                                   field="id")
+        if self.markings.pap is not None and self.kind is not RecordKind.INDICATOR:
+            raise InvalidMarking("PAP applies to indicators only", field="pap")
+        if self.version < 1:
+            raise ValidationFailed("versions start at 1", field="version")
+
+    @property
+    def kind(self) -> RecordKind:
+        """The kind of the record, from the type of its details."""
+        return KIND_OF[type(self.details)]
+
+    @property
+    def holds_personal_data(self) -> bool:
+        """Records about people (and their documents) are personal data: consulting them needs a
+        justification and they fall due for review."""
+        return self.kind in (RecordKind.PERSON, RecordKind.DOCUMENT)
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        """Identifiers of the other records this one points to."""
+        details = self.details
+        if isinstance(details, Relationship):
+            return (details.source, details.target)
+        if isinstance(details, Report):
+            return details.references
+        if isinstance(details, Event):
+            return details.participants
+        if isinstance(details, Document) and details.holder:
+            return (details.holder,)
+        return ()

@@ -1,0 +1,183 @@
+"""The one exception tree of Passerelle.
+
+Every error a user can meet carries a stable ``code`` (documented in docs/errors.md), an HTTP
+``status`` and, where it applies, the ``field`` at fault. The API renders all of them as RFC 9457
+problem+json through a single handler; the CLI prints them and exits non-zero.
+
+::
+
+    PasserelleError                       500 internal
+    ├── ValidationFailed                  422 validation_failed      (field named)
+    │   ├── InvalidMarking                422 invalid_marking
+    │   ├── InvalidDate                   422 invalid_date
+    │   └── InvalidStix                   422 invalid_stix
+    ├── BadRequest                        400 bad_request
+    │   ├── JustificationRequired         400 justification_required
+    │   ├── UnsupportedMediaType          415 unsupported_media_type
+    │   └── PayloadTooLarge               413 payload_too_large
+    ├── AuthenticationRequired            401 authentication_required
+    ├── Forbidden                         403 forbidden
+    │   └── ReviewOverdue                 403 review_overdue
+    ├── NotFound                          404 not_found
+    ├── Conflict                          409 conflict
+    │   └── VersionConflict               409 version_conflict
+    └── AuditChainBroken                  500 audit_chain_broken
+
+Do not raise bare ``ValueError`` across a module boundary: wrap it in one of these so that the
+caller gets a code and a field.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class PasserelleError(Exception):
+    """Base of every error Passerelle raises on purpose."""
+
+    code: ClassVar[str] = "internal"
+    status: ClassVar[int] = 500
+    title: ClassVar[str] = "Internal error"
+
+    def __init__(self, detail: str, *, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+
+    def __str__(self) -> str:
+        if self.field:
+            return f"{self.field}: {self.detail}"
+        return self.detail
+
+
+class ValidationFailed(PasserelleError):
+    """Input that is well-formed but breaks a rule of the domain."""
+
+    code = "validation_failed"
+    status = 422
+    title = "Invalid input"
+
+
+class InvalidMarking(ValidationFailed):
+    """An unknown or inconsistent marking (handling code, TLP, PAP, grading...)."""
+
+    code = "invalid_marking"
+    title = "Invalid marking"
+
+
+class InvalidDate(ValidationFailed):
+    """A malformed or impossible date."""
+
+    code = "invalid_date"
+    title = "Invalid date"
+
+
+class InvalidStix(ValidationFailed):
+    """A STIX object that cannot be read or mapped."""
+
+    code = "invalid_stix"
+    title = "Invalid STIX"
+
+
+class BadRequest(PasserelleError):
+    """A request that cannot be processed as sent."""
+
+    code = "bad_request"
+    status = 400
+    title = "Bad request"
+
+
+class JustificationRequired(BadRequest):
+    """Consulting personal data without stating why (LED Art. 25)."""
+
+    code = "justification_required"
+    title = "Justification required"
+
+
+class UnsupportedMediaType(BadRequest):
+    """A body in a content type the endpoint does not accept."""
+
+    code = "unsupported_media_type"
+    status = 415
+    title = "Unsupported media type"
+
+
+class PayloadTooLarge(BadRequest):
+    """A body larger than the configured limit."""
+
+    code = "payload_too_large"
+    status = 413
+    title = "Payload too large"
+
+
+class AuthenticationRequired(PasserelleError):
+    """No valid credentials were presented."""
+
+    code = "authentication_required"
+    status = 401
+    title = "Authentication required"
+
+
+class Forbidden(PasserelleError):
+    """The policy or the caller's roles forbid the action."""
+
+    code = "forbidden"
+    status = 403
+    title = "Forbidden"
+
+
+class ReviewOverdue(Forbidden):
+    """A record whose review date has passed is blocked until it is reviewed (LED Art. 5)."""
+
+    code = "review_overdue"
+    title = "Review overdue"
+
+
+class NotFound(PasserelleError):
+    """Nothing the caller may see exists under that identifier."""
+
+    code = "not_found"
+    status = 404
+    title = "Not found"
+
+
+class Conflict(PasserelleError):
+    """The request clashes with what is stored."""
+
+    code = "conflict"
+    status = 409
+    title = "Conflict"
+
+
+class VersionConflict(Conflict):
+    """An edit based on a version that is no longer the latest."""
+
+    code = "version_conflict"
+    title = "Version conflict"
+
+
+class AuditChainBroken(PasserelleError):
+    """The hash chain of the audit log does not verify."""
+
+    code = "audit_chain_broken"
+    title = "Audit chain broken"
+
+
+ALL_ERRORS: tuple[type[PasserelleError], ...] = (
+    PasserelleError,
+    ValidationFailed,
+    InvalidMarking,
+    InvalidDate,
+    InvalidStix,
+    BadRequest,
+    JustificationRequired,
+    UnsupportedMediaType,
+    PayloadTooLarge,
+    AuthenticationRequired,
+    Forbidden,
+    ReviewOverdue,
+    NotFound,
+    Conflict,
+    VersionConflict,
+    AuditChainBroken,
+)

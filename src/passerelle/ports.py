@@ -1,0 +1,225 @@
+"""The ports the services need, as Protocols. Storage (and fakes in tests) implement them.
+
+A ``UnitOfWork`` is one transaction: the services open it, use its repositories, and commit;
+leaving without commit rolls everything back, so a failed request never writes half its data.
+Repositories are handed out by the unit of work only: no repository outlives its transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Protocol
+
+from passerelle.domain.agencies import Agency
+from passerelle.domain.audit import AuditEntry, AuditEvent
+from passerelle.domain.records import Record, RecordKind
+from passerelle.domain.users import User
+
+
+class Clock(Protocol):
+    """Time, injected so that tests control it."""
+
+    def now(self) -> dt.datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RecordQuery:
+    """What a search asks for; every field narrows the result (all are optional).
+
+    ``name`` matches any stored name of a person or organisation, in any script, token by token
+    after normalisation (case, accents, Arabic letter forms). ``document_number`` matches the
+    normalised number. ``time_from``/``time_to`` bound the record's time: when an event occurred,
+    a report was published, an indicator became valid, otherwise when the record last changed.
+    """
+
+    kinds: frozenset[RecordKind] = frozenset()
+    name: str | None = None
+    document_number: str | None = None
+    owner_agency: str | None = None
+    time_from: dt.datetime | None = None
+    time_to: dt.datetime | None = None
+
+
+class RecordRepository(Protocol):
+    """Versioned records with their search index. Reads return the latest version."""
+
+    def add(self, records: Sequence[Record]) -> None:
+        """Store new records (version 1) and index them. Raises ``Conflict`` on a known id."""
+        ...
+
+    def add_version(self, record: Record) -> None:
+        """Store ``record`` as the next version; raises ``VersionConflict`` unless
+        ``record.version`` is exactly the stored version + 1, ``NotFound`` if unknown."""
+        ...
+
+    def get(self, record_id: str) -> Record | None:
+        """The latest version, or None."""
+        ...
+
+    def get_many(self, record_ids: Sequence[str]) -> list[Record]:
+        """The latest versions of those that exist, in no particular order."""
+        ...
+
+    def history(self, record_id: str) -> list[Record]:
+        """Every version, oldest first (empty if unknown)."""
+        ...
+
+    def erase(self, record_id: str) -> bool:
+        """Remove every version and index entry; True if something was erased."""
+        ...
+
+    def search(self, query: RecordQuery, after: str | None, limit: int) -> list[Record]:
+        """Matching records ordered by id, strictly after the id ``after`` (keyset paging)."""
+        ...
+
+    def existing_ids(self, record_ids: Sequence[str]) -> set[str]:
+        """Which of these ids are stored."""
+        ...
+
+    def count(self) -> int:
+        """How many records are stored."""
+        ...
+
+
+class UserRepository(Protocol):
+    """Accounts of this node."""
+
+    def add(self, user: User, password_hash: str | None) -> None:
+        """Create; raises ``Conflict`` if the id or username is taken."""
+        ...
+
+    def update(self, user: User) -> None:
+        """Replace roles, compartments, display name and active flag."""
+        ...
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        """Replace the stored password hash."""
+        ...
+
+    def get(self, user_id: str) -> User | None:
+        """By id."""
+        ...
+
+    def by_username(self, username: str) -> tuple[User, str | None] | None:
+        """The user and the stored password hash."""
+        ...
+
+    def list(self) -> list[User]:
+        """Every account, ordered by username."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken:
+    """An API token as stored: only the SHA-256 of the secret is kept."""
+
+    id: str
+    user_id: str
+    name: str
+    token_hash: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None = None
+    revoked_at: dt.datetime | None = None
+
+
+class TokenRepository(Protocol):
+    """API tokens."""
+
+    def add(self, token: ApiToken) -> None:
+        """Store a new token."""
+        ...
+
+    def by_hash(self, token_hash: str) -> ApiToken | None:
+        """The token whose secret hashes to ``token_hash``."""
+        ...
+
+    def for_user(self, user_id: str) -> list[ApiToken]:
+        """Tokens of one user, newest first."""
+        ...
+
+    def get(self, token_id: str) -> ApiToken | None:
+        """By id."""
+        ...
+
+    def revoke(self, token_id: str, at: dt.datetime) -> bool:
+        """Mark revoked; True if it was active."""
+        ...
+
+
+class AgencyRepository(Protocol):
+    """Partner agencies known to this node."""
+
+    def upsert(self, agency: Agency) -> None:
+        """Create or replace."""
+        ...
+
+    def get(self, agency_id: str) -> Agency | None:
+        """By id."""
+        ...
+
+    def list(self) -> list[Agency]:
+        """Every agency, ordered by id."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    """Filters for the auditor's search; all optional."""
+
+    actor: str | None = None
+    record_id: str | None = None
+    action: str | None = None
+    time_from: dt.datetime | None = None
+    time_to: dt.datetime | None = None
+
+
+class AuditLog(Protocol):
+    """The append-only, hash-chained audit log. There is no update and no delete."""
+
+    def append(self, events: Sequence[AuditEvent]) -> list[AuditEntry]:
+        """Seal and store ``events`` in order, in the current transaction."""
+        ...
+
+    def head(self) -> tuple[int, str] | None:
+        """(seq, hash) of the last entry as recorded by the log's head, or None if empty."""
+        ...
+
+    def entries(self, query: AuditQuery, after_seq: int, limit: int) -> list[AuditEntry]:
+        """Entries matching ``query`` with seq > ``after_seq``, in sequence order."""
+        ...
+
+    def scan(self, batch: int = 5000) -> Iterator[AuditEntry]:
+        """Every entry in sequence order, read in batches (for verification and export)."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository."""
+
+    records: RecordRepository
+    users: UserRepository
+    tokens: TokenRepository
+    agencies: AgencyRepository
+    audit: AuditLog
+
+    def commit(self) -> None:
+        """Make everything written so far durable."""
+        ...
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        """Roll back whatever was not committed."""
+        ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Opens transactions."""
+
+    def __call__(self) -> UnitOfWork: ...

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRET = "development-only-secret-change-me"
+PLACEHOLDER_SECRET = "development-only-secret-change-me"  # noqa: S105 — refused in production
 
 
 class Settings(BaseSettings):
@@ -29,7 +29,8 @@ class Settings(BaseSettings):
     secret_key: str = Field(
         PLACEHOLDER_SECRET, description="Signs session cookies; at least 32 characters")
     audit_key: str = Field(
-        PLACEHOLDER_SECRET, description="HMAC key of the audit hash chain; keep it off the database host")
+        PLACEHOLDER_SECRET,
+        description="HMAC key of the audit hash chain; keep it off the database host")
     host: str = Field("127.0.0.1", description="Address `passerelle serve` listens on")
     port: int = Field(8000, ge=1, le=65535, description="Port `passerelle serve` listens on")
     max_body_bytes: int = Field(

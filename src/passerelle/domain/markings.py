@@ -14,7 +14,6 @@ from typing import TypeVar
 
 from passerelle.errors import InvalidMarking, ValidationFailed
 
-
 E = TypeVar("E", bound=Enum)
 
 

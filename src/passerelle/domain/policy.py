@@ -80,28 +80,37 @@ def _tlp_red_allows(record: Record, principals: frozenset[str]) -> bool:
     return bool(record.markings.recipients & principals)
 
 
+def visibility(user: User, record: Record) -> Decision:
+    """Whether the record is within the user's reach at all, whatever their roles: the
+    need-to-know rules (compartment, TLP:RED recipients, releasability to their agency)."""
+    markings = record.markings
+    if markings.compartment is not None and markings.compartment not in user.compartments:
+        return _deny(f"need-to-know: compartment {markings.compartment}")
+    own_agency = record.owner_agency == user.agency_id
+    if markings.tlp is Tlp.RED and record.created_by != user.id:
+        principals = {user.principal} if own_agency else {user.principal,
+                                                          f"agency:{user.agency_id}"}
+        if not _tlp_red_allows(record, frozenset(principals)):
+            return _deny("TLP:RED: named recipients only")
+    if not own_agency and user.agency_id not in markings.releasable_to:
+        return _deny(f"not released to agency {user.agency_id}")
+    return ALLOW
+
+
 def decide(user: User, record: Record, action: Action, today: dt.date) -> Decision:
     """May this local ``user`` perform ``action`` on ``record``?"""
     if not user.active:
         return _deny("the account is disabled")
     if not (user.roles & ROLES_FOR[action]):
         return _deny(f"the {action.value} action needs one of the roles "
-                     + ", ".join(sorted(r.value for r in ROLES_FOR[action])))
-    markings = record.markings
-    if markings.compartment is not None and markings.compartment not in user.compartments:
-        return _deny(f"need-to-know: compartment {markings.compartment}")
-    own_agency = record.owner_agency == user.agency_id
-    if markings.tlp is Tlp.RED and record.created_by != user.id:
-        principals = frozenset({user.principal} | (set() if own_agency
-                                                    else {f"agency:{user.agency_id}"}))
-        if not _tlp_red_allows(record, principals):
-            return _deny("TLP:RED: named recipients only")
-    if not own_agency:
-        if user.agency_id not in markings.releasable_to:
-            return _deny(f"not released to agency {user.agency_id}")
-        if action in (Action.EDIT, Action.ERASE, Action.REVIEW):
-            return _deny("only the owner agency may change its records")
-    if action in CONSULTING and markings.review_overdue(today):
+                     + ", ".join(sorted(r.value for r in ROLES_FOR[action])), "role")
+    reach = visibility(user, record)
+    if not reach.allowed:
+        return reach
+    if record.owner_agency != user.agency_id and action in (
+            Action.EDIT, Action.ERASE, Action.REVIEW):
+        return _deny("only the owner agency may change its records")
+    if action in CONSULTING and record.markings.review_overdue(today):
         return _deny("the review date has passed: a reviewer must review it first",
                      "review_overdue")
     if action is Action.RELEASE:

@@ -151,7 +151,8 @@ class Document:
     def __post_init__(self) -> None:
         _text(self.number, "number", required=True, limit=64)
         check_country(self.issuing_country, "issuing_country")
-        if self.holder is not None and check_record_id(self.holder, "holder") is not RecordKind.PERSON:
+        holder = self.holder
+        if holder is not None and check_record_id(holder, "holder") is not RecordKind.PERSON:
             raise ValidationFailed("the holder must be a person record", field="holder")
 
 

@@ -1,0 +1,46 @@
+"""The composition root: one node's services wired to its storage, clock and settings.
+
+Adapters (API, web pages, CLI) receive a ``Node`` and call its services; they never build
+repositories themselves. ``open_node`` is the one place that picks the storage adapter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from passerelle.clock import SystemClock
+from passerelle.ports import Clock, UnitOfWorkFactory
+from passerelle.services.accounts import AccountService
+from passerelle.services.auditing import AuditService
+from passerelle.services.imports import ImportService
+from passerelle.services.records import RecordService
+from passerelle.settings import Settings
+
+
+@dataclass(frozen=True)
+class Node:
+    """Everything one node's adapters need."""
+
+    settings: Settings
+    clock: Clock
+    transactions: UnitOfWorkFactory
+    records: RecordService
+    accounts: AccountService
+    audit: AuditService
+    imports: ImportService
+
+    @classmethod
+    def build(cls, settings: Settings, transactions: UnitOfWorkFactory,
+              clock: Clock | None = None) -> Node:
+        """Wire the services over ``transactions``."""
+        clock = clock or SystemClock()
+        return cls(
+            settings=settings,
+            clock=clock,
+            transactions=transactions,
+            records=RecordService(transactions, clock, settings.agency_id,
+                                  settings.default_review_days),
+            accounts=AccountService(transactions, clock, settings.agency_id),
+            audit=AuditService(transactions, settings.audit_key.encode()),
+            imports=ImportService(transactions, clock),
+        )

@@ -135,12 +135,26 @@ def _read(kind: Any, value: object, path: str) -> object:
     return _read_scalar(kind, value, path)
 
 
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _hints(cls: type[Any]) -> dict[str, Any]:
+    """Resolved annotations of a dataclass, computed once (resolution is slow)."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def _field_names(cls: type[Any]) -> frozenset[str]:
+    return frozenset(_hints(cls)) & frozenset(f.name for f in dataclasses.fields(cls))
+
+
 def read_dataclass(cls: type[Any], data: object, path: str) -> Any:
     """Build ``cls`` from plain data, naming the first offending field under ``path``."""
     if not isinstance(data, dict):
         raise ValidationFailed("must be an object", field=path)
-    hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}
+    hints = _hints(cls)
+    names = _field_names(cls)
     unknown = sorted(set(data) - names)
     if unknown:
         raise ValidationFailed("unknown property", field=f"{path}.{unknown[0]}")
@@ -198,5 +212,5 @@ def record_from_dict(data: object) -> Record:
 
 
 def _read_envelope(envelope: dict[str, Any]) -> dict[str, Any]:
-    hints = typing.get_type_hints(Record)
+    hints = _hints(Record)
     return {k: _read(hints[k], v, k) for k, v in envelope.items()}

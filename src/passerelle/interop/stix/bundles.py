@@ -1,0 +1,185 @@
+"""Partners' bundles, read object by object so that one bad object does not sink the rest.
+
+A bulk import reports per object: what became a record, what only describes the others
+(marking-definitions, extension-definitions, Passerelle's and the agencies' identities) and what
+was refused, with the field at fault. Problems of the bundle as a whole (not JSON, not a bundle,
+STIX 2.0) refuse the whole bundle: there is nothing to report per object.
+Nothing is stored here; the caller's service decides, in one transaction, what to keep.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from passerelle.domain.records import Record, RecordKind
+from passerelle.errors import InvalidStix
+from passerelle.interop.stix.extensions import RECORD, is_passerelle_identity
+from passerelle.interop.stix.identifiers import KINDS_OF_TYPE, split_stix_id
+from passerelle.interop.stix.place import Place
+from passerelle.interop.stix.reader import IDENTITY_KINDS, stix_to_record
+from passerelle.interop.stix.tlp import TLP_OF_MARKING
+
+CONTEXT_TYPES: Final = frozenset({"marking-definition", "extension-definition"})
+"""Objects that describe other objects and are not records themselves."""
+
+OBSERVABLE_TYPES: Final = frozenset({
+    "artifact", "autonomous-system", "directory", "domain-name", "email-addr", "email-message",
+    "file", "ipv4-addr", "ipv6-addr", "mac-addr", "mutex", "network-traffic", "process",
+    "software", "url", "user-account", "windows-registry-key", "x509-certificate",
+})
+"""STIX 2.1 cyber observables, which may omit ``spec_version`` (it then means 2.1)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedObject:
+    """What became of one object of a bundle: a record, an error, or neither (context)."""
+
+    index: int
+    stix_id: str | None
+    record: Record | None = None
+    error: InvalidStix | None = None
+
+    @property
+    def is_context(self) -> bool:
+        """True for objects that describe records (markings, extensions, producers)."""
+        return self.record is None and self.error is None
+
+
+def read_bundle(data: bytes | str | Mapping[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """The objects of a STIX 2.1 bundle with their index, after checking the bundle itself.
+
+    Raises ``InvalidStix`` when the input is not JSON, not a bundle, a STIX 2.0 bundle, or
+    holds something other than objects in ``objects``. Objects are not checked here: see
+    ``check_object``.
+    """
+    document = _parse(data) if isinstance(data, bytes | str) else data
+    if not isinstance(document, Mapping):
+        raise InvalidStix("a STIX bundle is a JSON object", field="bundle")
+    if document.get("type") != "bundle":
+        raise InvalidStix(f"type {document.get('type')!r}: expected a bundle", field="type")
+    if split_stix_id(document.get("id"), "id")[0] != "bundle":
+        raise InvalidStix("a bundle id starts with bundle--", field="id")
+    if document.get("spec_version", "2.1") != "2.1":
+        raise InvalidStix(f"spec_version {document['spec_version']!r}: Passerelle reads STIX 2.1",
+                          field="spec_version")
+    objects = document.get("objects", [])
+    if not isinstance(objects, list):
+        raise InvalidStix("must be a list of STIX objects", field="objects")
+    for index, obj in enumerate(objects):
+        if not isinstance(obj, dict):
+            raise InvalidStix("a STIX object is a JSON object", field=f"objects[{index}]")
+    return list(enumerate(objects))
+
+
+def _parse(data: bytes | str) -> object:
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InvalidStix(f"not JSON: {error}", field="bundle") from None
+
+
+def known_markings(objects: Iterable[Mapping[str, Any]]) -> frozenset[str]:
+    """Marking ids an object of the bundle may use: TLP (2.0, and 1.0 read as 2.0) and the
+    marking-definitions the bundle defines."""
+    defined = {o.get("id") for o in objects if o.get("type") == "marking-definition"}
+    return frozenset(TLP_OF_MARKING) | {d for d in defined if isinstance(d, str)}
+
+
+def check_object(obj: Mapping[str, Any], *, path: str, markings: frozenset[str]) -> None:
+    """Check what every object must have before it is mapped: a type and an id that agree,
+    STIX 2.1, markings that are defined, and a type Passerelle models.
+
+    Unknown markings are refused even on objects of types Passerelle does not model yet:
+    a marking that cannot be honoured must stop the object, whatever happens to it later.
+    """
+    place = Place(path)
+    stix_type = obj.get("type")
+    if not isinstance(stix_type, str) or not stix_type:
+        raise InvalidStix("every STIX object needs a type", field=place.at("type"))
+    if "id" not in obj:
+        raise InvalidStix("every STIX object needs an id", field=place.at("id"))
+    if split_stix_id(obj["id"], place.at("id"))[0] != stix_type:
+        raise InvalidStix(f"the id of a {stix_type} must start with {stix_type}--",
+                          field=place.at("id"))
+    version = obj.get("spec_version", "2.1" if stix_type in OBSERVABLE_TYPES else None)
+    if version != "2.1":
+        raise InvalidStix(f"spec_version {version!r}: Passerelle reads STIX 2.1",
+                          field=place.at("spec_version"))
+    _check_markings(obj, place, markings)
+    if stix_type not in KINDS_OF_TYPE and stix_type not in CONTEXT_TYPES:
+        raise InvalidStix(f"unsupported type: Passerelle does not model {stix_type!r} objects",
+                          field=place.at("type"))
+
+
+def _check_markings(obj: Mapping[str, Any], place: Place, markings: frozenset[str]) -> None:
+    refs = obj.get("object_marking_refs", [])
+    fields = [(ref, place.at(f"object_marking_refs[{i}]"))
+              for i, ref in enumerate(refs if isinstance(refs, list) else [refs])]
+    granular = obj.get("granular_markings", [])
+    for i, marking in enumerate(granular if isinstance(granular, list) else [granular]):
+        ref = marking.get("marking_ref") if isinstance(marking, dict) else marking
+        fields.append((ref, place.at(f"granular_markings[{i}].marking_ref")))
+    for ref, field in fields:
+        if ref not in markings:
+            raise InvalidStix(f"unknown marking {ref!r}: neither TLP nor defined in the bundle",
+                              field=field)
+
+
+def is_context(obj: Mapping[str, Any]) -> bool:
+    """True for objects that describe records rather than being records."""
+    return obj.get("type") in CONTEXT_TYPES or is_passerelle_identity(dict(obj))
+
+
+def identity_kinds(objects: Iterable[Mapping[str, Any]]) -> dict[str, RecordKind]:
+    """For each identity of the bundle, whether it is a person or an organisation record, so
+    that other producers' relationships and reports can refer to them."""
+    kinds: dict[str, RecordKind] = {}
+    for obj in objects:
+        if obj.get("type") != "identity" or is_context(obj):
+            continue
+        try:
+            stix_type, uid = split_stix_id(obj.get("id"), "id")
+        except InvalidStix:
+            continue
+        kind = _declared_kind(obj) or IDENTITY_KINDS.get(str(obj.get("identity_class")))
+        if kind is not None:
+            kinds[f"{stix_type}--{uid}"] = kind
+    return kinds
+
+
+def _declared_kind(obj: Mapping[str, Any]) -> RecordKind | None:
+    extensions = obj.get("extensions")
+    envelope = extensions.get(RECORD.id) if isinstance(extensions, dict) else None
+    declared = envelope.get("kind") if isinstance(envelope, dict) else None
+    return next((k for k in RecordKind if k.value == declared), None)
+
+
+def import_bundle(
+    data: bytes | str | Mapping[str, Any], *, default_owner: str
+) -> list[ImportedObject]:
+    """Read every object of a bundle: a record, a context object, or an error naming the field.
+
+    ``default_owner`` owns the records of other producers (Passerelle's objects name their
+    owner). Bundle-level problems raise ``InvalidStix`` (see ``read_bundle``).
+    """
+    entries = read_bundle(data)
+    objects = [obj for _, obj in entries]
+    markings = known_markings(objects)
+    kinds = identity_kinds(objects)
+    results: list[ImportedObject] = []
+    for index, obj in entries:
+        path = f"objects[{index}]"
+        stix_id = obj.get("id") if isinstance(obj.get("id"), str) else None
+        try:
+            check_object(obj, path=path, markings=markings)
+            if is_context(obj):
+                results.append(ImportedObject(index, stix_id))
+                continue
+            record = stix_to_record(obj, default_owner=default_owner, path=path, kinds=kinds)
+            results.append(ImportedObject(index, stix_id, record=record))
+        except InvalidStix as error:
+            results.append(ImportedObject(index, stix_id, error=error))
+    return results

@@ -171,6 +171,15 @@ class AccountService:
             raise AuthenticationRequired("invalid, expired or revoked token")
         return user
 
+    def session_user(self, user_id: str) -> User:
+        """The active user a signed session cookie names. The cookie proves who logged in;
+        this re-reads the account on every request so that disabling it ends its sessions."""
+        with self._transactions() as tx:
+            user = tx.users.get(user_id)
+        if user is None or not user.active:
+            raise AuthenticationRequired("the session has ended; log in again")
+        return user
+
     def tokens(self, caller: Caller | None, username: str) -> list[ApiToken]:
         """Tokens of a user (never their secrets)."""
         if caller is None or caller.user.username != username:

@@ -9,8 +9,6 @@ A record the caller may not see is a 404, exactly like one that does not exist.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -37,10 +35,9 @@ from passerelle.api.params import (
 )
 from passerelle.api.record_schemas import Markings
 from passerelle.domain.codec import read_details, read_markings, record_to_dict
-from passerelle.domain.dates import parse_timestamp
 from passerelle.domain.markings import Markings as DomainMarkings
 from passerelle.domain.records import Details, RecordKind, check_record_id
-from passerelle.errors import InvalidDate, InvalidMarking, ValidationFailed
+from passerelle.errors import InvalidDate, ValidationFailed
 
 router = APIRouter(tags=["records"], route_class=StrictJsonRoute)
 
@@ -51,40 +48,10 @@ PERSONAL = ("Reading a person or document record needs the `Passerelle-Justifica
             "(400 `justification_required` otherwise); the read is audited with it.")
 
 
-@contextmanager
-def _wire_fields() -> Iterator[None]:
-    """The domain names the PAP rule's field ``pap``; on the wire it is ``markings.pap``."""
-    try:
-        yield
-    except InvalidMarking as error:
-        if error.field != "pap":
-            raise
-        raise InvalidMarking(error.detail, field="markings.pap") from None
-
-
 def _read_body(kind: RecordKind, markings: Markings, details: dict[str, Any]
                ) -> tuple[DomainMarkings, Details]:
-    """Markings and details through the codec, whose errors name dotted fields.
-
-    A timestamp whose offset pushes it past year 1 or 9999 makes the codec's UTC conversion
-    overflow instead of raising ``InvalidDate``; until the codec catches that itself, the field
-    is found here so that the answer is still a 422 naming it."""
-    try:
-        return read_markings(markings.model_dump(exclude_unset=True)), read_details(kind, details)
-    except OverflowError:
-        field = next((f"details.{name}" for name, value in details.items()
-                      if isinstance(value, str) and _overflows(value)), "details")
-        raise InvalidDate("outside the supported range of dates", field=field) from None
-
-
-def _overflows(text: str) -> bool:
-    try:
-        parse_timestamp(text, "")
-    except OverflowError:
-        return True
-    except InvalidDate:
-        return False
-    return False
+    """Markings and details through the codec, whose errors name dotted fields."""
+    return read_markings(markings.model_dump(exclude_unset=True)), read_details(kind, details)
 
 
 def _json(record_data: dict[str, Any], status: int = 200,
@@ -102,8 +69,7 @@ def create_record(body: RecordCreate, caller: CallerDep, node: NodeDep,
                   request: Request) -> Response:
     """Create, reading markings and details with the codec so errors name dotted fields."""
     markings, details = _read_body(body.kind, body.markings, body.details)
-    with _wire_fields():
-        record = node.records.create(caller, markings, details)
+    record = node.records.create(caller, markings, details)
     location = str(request.url_for("get_record", record_id=record.id))
     return _json(record_to_dict(record), 201, {"Location": location})
 
@@ -130,8 +96,7 @@ def update_record(record_id: RecordId, body: RecordUpdate, caller: CallerDep,
     if body.kind is not None and body.kind is not kind:
         raise ValidationFailed(f"the record is a {kind.value}", field="kind")
     markings, details = _read_body(kind, body.markings, body.details)
-    with _wire_fields():
-        record = node.records.update(caller, record_id, body.version, markings, details)
+    record = node.records.update(caller, record_id, body.version, markings, details)
     return _json(record_to_dict(record))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import types
 import typing
 from enum import Enum
@@ -30,6 +31,8 @@ from passerelle.domain.records import (
     check_record_id,
 )
 from passerelle.errors import InvalidDate, ValidationFailed
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 DETAILS_CLASS: dict[RecordKind, type[Any]] = {
     RecordKind.PERSON: Person,
@@ -88,6 +91,8 @@ def _read_scalar(kind: Any, value: object, path: str) -> object:
     if kind is str:
         if not isinstance(value, str):
             raise ValidationFailed("must be a string", field=path)
+        if _CONTROL.search(value):
+            raise ValidationFailed("control characters are not allowed", field=path)
         return value
     if kind is bool:
         if not isinstance(value, bool):
@@ -207,8 +212,7 @@ def record_from_dict(data: object) -> Record:
     except ValidationFailed as error:
         if error.field and error.field.startswith(("markings", "details")):
             raise
-        field = "markings.pap" if error.field == "pap" else error.field
-        raise type(error)(error.detail, field=field) from None
+        raise type(error)(error.detail, field=error.field) from None
 
 
 def _read_envelope(envelope: dict[str, Any]) -> dict[str, Any]:

@@ -69,4 +69,7 @@ def parse_timestamp(text: str, field_name: str) -> dt.datetime:
         raise InvalidDate(f"{text!r} is not an ISO 8601 timestamp", field=field_name) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise InvalidDate("outside the supported range of dates", field=field_name) from None

@@ -8,6 +8,7 @@ trust* it. They are separate axes: never derive one from another.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TypeVar
@@ -15,6 +16,7 @@ from typing import TypeVar
 from passerelle.errors import InvalidMarking, ValidationFailed
 
 E = TypeVar("E", bound=Enum)
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 
 
 class HandlingCode(str, Enum):
@@ -117,6 +119,13 @@ class Markings:
                 raise InvalidMarking(
                     f"{recipient!r} must be 'user:<id>' or 'agency:<id>'", field="recipients"
                 )
+        if self.compartment is not None and not _NAME.match(self.compartment):
+            raise InvalidMarking("lower-case letters, digits, dots, dashes; 1-63 characters",
+                                 field="compartment")
+        for agency in self.releasable_to:
+            if not _NAME.match(agency):
+                raise InvalidMarking(f"{agency!r} is not an agency identifier",
+                                     field="releasable_to")
         if len(self.purpose) > 2000:
             raise ValidationFailed("at most 2000 characters", field="purpose")
 

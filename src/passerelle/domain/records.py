@@ -279,7 +279,7 @@ class Record:
             raise ValidationFailed(f"the identifier must start with {self.kind.value}--",
                                    field="id")
         if self.markings.pap is not None and self.kind is not RecordKind.INDICATOR:
-            raise InvalidMarking("PAP applies to indicators only", field="pap")
+            raise InvalidMarking("PAP applies to indicators only", field="markings.pap")
         if self.version < 1:
             raise ValidationFailed("versions start at 1", field="version")
 

@@ -8,6 +8,8 @@ was wrong.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import secrets
 import uuid
 from dataclasses import dataclass
 
@@ -32,6 +34,12 @@ from passerelle.services.credentials import (
 )
 
 MIN_PASSWORD = 12
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check unknown usernames against, so that they cost as much as known ones."""
+    return hash_password(secrets.token_hex(16))
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +137,10 @@ class AccountService:
         """Check a password; the audit log records successes and failures."""
         with self._transactions() as tx:
             found = tx.users.by_username(username)
-            ok = (found is not None and found[0].active and found[1] is not None
-                  and check_password(password, found[1]))
+            stored = found[1] if found is not None else None
+            # An unknown user costs the same scrypt as a known one: timing tells nothing.
+            matches = check_password(password, stored or _dummy_hash())
+            ok = found is not None and found[0].active and stored is not None and matches
             actor = found[0].principal if found else "unknown"
             tx.audit.append([AuditEvent(AuditAction.LOGIN, actor, self._agency_id, None, "",
                                         {"username": username[:64], "success": ok})])

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from passerelle.domain.audit import AuditAction, AuditEvent
-from passerelle.domain.policy import Action, decide
+from passerelle.domain.policy import ROLES_FOR, Action, decide
 from passerelle.domain.records import Record
-from passerelle.errors import PasserelleError
+from passerelle.errors import Forbidden, PasserelleError
 from passerelle.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from passerelle.services.caller import Caller
 
@@ -80,6 +80,8 @@ class ImportService:
     def import_records(self, caller: Caller, candidates: Sequence[Record | PasserelleError],
                        *, atomic: bool) -> list[ImportOutcome]:
         """Store what can be stored; return one outcome per candidate, in input order."""
+        if not caller.user.active or not caller.user.roles & ROLES_FOR[Action.CREATE]:
+            raise Forbidden("importing records needs the analyst role")
         outcomes, accepted = self._screen(caller, candidates)
         if atomic and len(accepted) < len(candidates):
             for index, record in accepted:

@@ -119,6 +119,9 @@ class RecordService:
                 raise VersionConflict(
                     f"version {expected_version} is not the latest ({current.version})",
                     field="version")
+            if markings.review_date is None:
+                markings = dataclasses.replace(markings,
+                                               review_date=current.markings.review_date)
             updated = dataclasses.replace(
                 current, markings=markings, details=details, version=current.version + 1,
                 modified_at=self._clock.now(), modified_by=caller.user.id)

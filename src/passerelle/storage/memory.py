@@ -1,0 +1,360 @@
+"""An in-memory implementation of every storage port, for fast service tests.
+
+It keeps the promises the SQL adapter keeps, checked by the same contract tests
+(tests/storage): changes are visible to other units of work only after ``commit``, leaving
+without commit discards them, conflicts raise the same errors, and search uses the same keys
+(``storage.search_keys``) and the same order (ids compared as Python strings, which is how the
+databases compare them too).
+
+How isolation works: each unit of work copies the committed tables on entry (cheap at test
+sizes) and remembers which keys it wrote; ``commit`` applies exactly those keys. The audit log
+has no keys: a unit of work that appends after another one committed appends is refused at
+commit, as PostgreSQL would have made it wait and then continue from the new head. Nothing here
+is meant for production: every search is a linear scan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from passerelle.domain.agencies import Agency
+from passerelle.domain.audit import GENESIS, AuditEntry, AuditEvent, seal
+from passerelle.domain.records import Record
+from passerelle.domain.users import User
+from passerelle.errors import Conflict, NotFound, VersionConflict
+from passerelle.ports import (
+    AgencyRepository,
+    ApiToken,
+    AuditLog,
+    AuditQuery,
+    Clock,
+    RecordQuery,
+    RecordRepository,
+    TokenRepository,
+    UnitOfWorkFactory,
+    UserRepository,
+)
+from passerelle.storage.search_keys import (
+    query_document_key,
+    query_tokens,
+    record_document_keys,
+    record_time,
+    record_tokens,
+)
+from passerelle.storage.types import as_utc
+
+V = TypeVar("V")
+
+
+class _Table(Generic[V]):
+    """A unit of work's copy of one committed table, and the keys it changed."""
+
+    def __init__(self, committed: dict[str, V]) -> None:
+        self.rows = dict(committed)
+        self.dirty: set[str] = set()
+
+    def put(self, key: str, value: V) -> None:
+        self.rows[key] = value
+        self.dirty.add(key)
+
+    def drop(self, key: str) -> bool:
+        self.dirty.add(key)
+        return self.rows.pop(key, None) is not None
+
+    def apply_to(self, committed: dict[str, V]) -> None:
+        for key in self.dirty:
+            if key in self.rows:
+                committed[key] = self.rows[key]
+            else:
+                committed.pop(key, None)
+        self.dirty.clear()
+
+
+@dataclass
+class _Committed:
+    """The committed state shared by the units of work of one factory."""
+
+    records: dict[str, tuple[Record, ...]] = field(default_factory=dict)  # every version
+    users: dict[str, tuple[User, str | None]] = field(default_factory=dict)
+    tokens: dict[str, ApiToken] = field(default_factory=dict)
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class MemoryRecordRepository:
+    """``ports.RecordRepository`` in memory."""
+
+    def __init__(self, table: _Table[tuple[Record, ...]]) -> None:
+        self._table = table
+
+    def add(self, records: Sequence[Record]) -> None:
+        ids = [record.id for record in records]
+        if len(set(ids)) != len(ids):
+            raise Conflict("the same record id appears twice in one batch", field="id")
+        taken = self.existing_ids(ids)
+        if taken:
+            raise Conflict(f"record {min(taken)} already exists", field="id")
+        for record in records:
+            self._table.put(record.id, (record,))
+
+    def add_version(self, record: Record) -> None:
+        versions = self._table.rows.get(record.id)
+        if versions is None:
+            raise NotFound(f"no record {record.id}", field="id")
+        if record.version != versions[-1].version + 1:
+            raise VersionConflict(
+                f"version {record.version} does not follow the stored version "
+                f"{versions[-1].version}", field="version")
+        self._table.put(record.id, (*versions, record))
+
+    def get(self, record_id: str) -> Record | None:
+        versions = self._table.rows.get(record_id)
+        return None if versions is None else versions[-1]
+
+    def get_many(self, record_ids: Sequence[str]) -> list[Record]:
+        return [r for r in (self.get(i) for i in dict.fromkeys(record_ids)) if r is not None]
+
+    def history(self, record_id: str) -> list[Record]:
+        return list(self._table.rows.get(record_id, ()))
+
+    def erase(self, record_id: str) -> bool:
+        return self._table.drop(record_id)
+
+    def search(self, query: RecordQuery, after: str | None, limit: int) -> list[Record]:
+        if limit <= 0:
+            return []
+        latest = (versions[-1] for _, versions in sorted(self._table.rows.items()))
+        matches = (record for record in latest
+                   if (after is None or record.id > after) and _matches(record, query))
+        return [record for record, _ in zip(matches, range(limit), strict=False)]
+
+    def existing_ids(self, record_ids: Sequence[str]) -> set[str]:
+        return {record_id for record_id in record_ids if record_id in self._table.rows}
+
+    def count(self) -> int:
+        return len(self._table.rows)
+
+
+def _matches(record: Record, query: RecordQuery) -> bool:
+    if query.kinds and record.kind not in query.kinds:
+        return False
+    if query.owner_agency is not None and record.owner_agency != query.owner_agency:
+        return False
+    moment = record_time(record)
+    if query.time_from is not None and moment < as_utc(query.time_from):
+        return False
+    if query.time_to is not None and moment > as_utc(query.time_to):
+        return False
+    if query.name is not None:
+        tokens = query_tokens(query.name)
+        if not tokens or not set(tokens) <= record_tokens(record):
+            return False
+    if query.document_number is not None:
+        key = query_document_key(query.document_number)
+        if not key or key not in record_document_keys(record):
+            return False
+    return True
+
+
+class MemoryUserRepository:
+    """``ports.UserRepository`` in memory."""
+
+    def __init__(self, table: _Table[tuple[User, str | None]]) -> None:
+        self._table = table
+
+    def add(self, user: User, password_hash: str | None) -> None:
+        if user.id in self._table.rows:
+            raise Conflict(f"id {user.id!r} is taken", field="id")
+        if self.by_username(user.username) is not None:
+            raise Conflict(f"username {user.username!r} is taken", field="username")
+        self._table.put(user.id, (user, password_hash))
+
+    def update(self, user: User) -> None:
+        stored, password_hash = self._stored(user.id)
+        self._table.put(user.id, (replace(
+            stored, roles=user.roles, compartments=user.compartments,
+            display_name=user.display_name, active=user.active), password_hash))
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        stored, _ = self._stored(user_id)
+        self._table.put(user_id, (stored, password_hash))
+
+    def get(self, user_id: str) -> User | None:
+        stored = self._table.rows.get(user_id)
+        return None if stored is None else stored[0]
+
+    def by_username(self, username: str) -> tuple[User, str | None] | None:
+        return next((s for s in self._table.rows.values() if s[0].username == username), None)
+
+    def list(self) -> list[User]:
+        return sorted((user for user, _ in self._table.rows.values()), key=lambda u: u.username)
+
+    def _stored(self, user_id: str) -> tuple[User, str | None]:
+        stored = self._table.rows.get(user_id)
+        if stored is None:
+            raise NotFound(f"no user {user_id!r}", field="user_id")
+        return stored
+
+
+class MemoryTokenRepository:
+    """``ports.TokenRepository`` in memory."""
+
+    def __init__(self, table: _Table[ApiToken], users: _Table[tuple[User, str | None]]) -> None:
+        self._table = table
+        self._users = users
+
+    def add(self, token: ApiToken) -> None:
+        if token.user_id not in self._users.rows:
+            raise NotFound(f"no user {token.user_id!r}", field="user_id")
+        if token.id in self._table.rows:
+            raise Conflict("a token with this id exists", field="id")
+        if self.by_hash(token.token_hash) is not None:
+            raise Conflict("a token with this token_hash exists", field="token_hash")
+        self._table.put(token.id, token)
+
+    def by_hash(self, token_hash: str) -> ApiToken | None:
+        return next((t for t in self._table.rows.values() if t.token_hash == token_hash), None)
+
+    def for_user(self, user_id: str) -> list[ApiToken]:
+        mine = [t for t in self._table.rows.values() if t.user_id == user_id]
+        return sorted(mine, key=lambda t: (as_utc(t.created_at), t.id), reverse=True)
+
+    def get(self, token_id: str) -> ApiToken | None:
+        return self._table.rows.get(token_id)
+
+    def revoke(self, token_id: str, at: dt.datetime) -> bool:
+        token = self._table.rows.get(token_id)
+        if token is None or token.revoked_at is not None:
+            return False
+        self._table.put(token_id, replace(token, revoked_at=at))
+        return True
+
+
+class MemoryAgencyRepository:
+    """``ports.AgencyRepository`` in memory."""
+
+    def __init__(self, table: _Table[Agency]) -> None:
+        self._table = table
+
+    def upsert(self, agency: Agency) -> None:
+        self._table.put(agency.id, agency)
+
+    def get(self, agency_id: str) -> Agency | None:
+        return self._table.rows.get(agency_id)
+
+    def list(self) -> list[Agency]:
+        return [self._table.rows[key] for key in sorted(self._table.rows)]
+
+
+class MemoryAuditLog:
+    """``ports.AuditLog`` in memory: ``entries`` is this unit of work's copy of the chain."""
+
+    def __init__(self, entries: list[AuditEntry], key: bytes, clock: Clock) -> None:
+        self.chain = entries
+        self.appended = 0
+        self._key = key
+        self._clock = clock
+
+    def append(self, events: Sequence[AuditEvent]) -> list[AuditEntry]:
+        if not events:
+            return []
+        at = as_utc(self._clock.now())
+        sealed = []
+        for event in events:
+            seq, prev = self.head() or (0, GENESIS)
+            sealed.append(seal(self._key, seq + 1, at, event, prev))
+            self.chain.append(sealed[-1])
+        self.appended += len(sealed)
+        return sealed
+
+    def head(self) -> tuple[int, str] | None:
+        return (self.chain[-1].seq, self.chain[-1].hash) if self.chain else None
+
+    def entries(self, query: AuditQuery, after_seq: int, limit: int) -> list[AuditEntry]:
+        found = (e for e in self.chain if e.seq > after_seq and _audit_matches(e, query))
+        return [entry for entry, _ in zip(found, range(max(limit, 0)), strict=False)]
+
+    def scan(self, batch: int = 5000) -> Iterator[AuditEntry]:
+        yield from list(self.chain)
+
+
+def _audit_matches(entry: AuditEntry, query: AuditQuery) -> bool:
+    return ((query.actor is None or entry.actor == query.actor)
+            and (query.record_id is None or entry.record_id == query.record_id)
+            and (query.action is None or entry.action.value == query.action)
+            and (query.time_from is None or entry.at >= as_utc(query.time_from))
+            and (query.time_to is None or entry.at <= as_utc(query.time_to)))
+
+
+class MemoryUnitOfWork:
+    """``ports.UnitOfWork`` in memory; see the module docstring for its isolation."""
+
+    records: RecordRepository
+    users: UserRepository
+    tokens: TokenRepository
+    agencies: AgencyRepository
+    audit: AuditLog
+
+    def __init__(self, committed: _Committed, audit_key: bytes, clock: Clock) -> None:
+        self._committed = committed
+        self._audit_key = audit_key
+        self._clock = clock
+        self._tables: tuple[_Table[Any], ...] = ()
+
+    def __enter__(self) -> MemoryUnitOfWork:
+        state = self._committed
+        with state.lock:
+            records, users = _Table(state.records), _Table(state.users)
+            tokens, agencies = _Table(state.tokens), _Table(state.agencies)
+            self._audit = MemoryAuditLog(list(state.audit), self._audit_key, self._clock)
+        self._audit_base = len(self._audit.chain)
+        self._tables = (records, users, tokens, agencies)
+        self.records = MemoryRecordRepository(records)
+        self.users = MemoryUserRepository(users)
+        self.tokens = MemoryTokenRepository(tokens, users)
+        self.agencies = MemoryAgencyRepository(agencies)
+        self.audit = self._audit
+        return self
+
+    def commit(self) -> None:
+        """Apply this unit of work's changes to the committed state, all at once."""
+        state = self._committed
+        with state.lock:
+            if self._audit.appended and len(state.audit) != self._audit_base:
+                raise RuntimeError("another unit of work appended to the audit log meanwhile")
+            records, users, tokens, agencies = self._tables
+            records.apply_to(state.records)
+            users.apply_to(state.users)
+            tokens.apply_to(state.tokens)
+            agencies.apply_to(state.agencies)
+            state.audit[:] = self._audit.chain
+        self._audit.appended = 0
+        self._audit_base = len(self._audit.chain)
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        """Drop what was not committed."""
+        self._tables = ()
+
+
+class MemoryUnitOfWorkFactory:
+    """Opens in-memory units of work over one shared, committed state."""
+
+    def __init__(self, audit_key: bytes, clock: Clock) -> None:
+        self._committed = _Committed()
+        self._audit_key = audit_key
+        self._clock = clock
+
+    def __call__(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self._committed, self._audit_key, self._clock)
+
+
+if TYPE_CHECKING:
+    def _implements_the_port(factory: MemoryUnitOfWorkFactory) -> UnitOfWorkFactory:
+        return factory  # mypy proves here that the fake satisfies the port

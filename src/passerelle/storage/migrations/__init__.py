@@ -1,0 +1,1 @@
+"""Alembic migrations of the Passerelle schema (run through ``passerelle.storage.migrate``)."""

@@ -1,0 +1,143 @@
+"""The SQL of record search, shaped so that a page costs about the same with a million records as
+with a thousand.
+
+Every search is a keyset page: ``id > after ORDER BY id LIMIT n``. What makes it cheap is which
+index walks the candidates *in id order*, so that the database can stop after ``n`` hits:
+
+- A name or document search is driven by one key's entries in ``record_names`` or
+  ``record_documents``, whose primary key is (token, record_id): within one token the entries
+  are sorted by record id, so the page is read in order. A name of several tokens is driven by
+  its *rarest* token; every other token is an ``EXISTS`` probe of (token, record_id), and one
+  token's entries sit together in a few pages, so the probes stay in cache. The work is bounded
+  by the rarest token's entries, not by the common ones ("mohamed" may name 50,000 people,
+  "hamdaoui" 30). Rarity is measured at query time by counting at most ``RARITY_CAP`` entries
+  per token, one cheap round trip: SQLite keeps no per-value statistics, and counting beats
+  guessing. (``GROUP BY record_id HAVING count(*) = n`` over all tokens would read every common
+  token's whole list before returning anything.)
+- Kinds are not looked up in a column: the kind is the prefix of the id (``person--<uuid>``), so
+  a kind filter is a range of ids, ``[kind + "--", kind + "-.")``, which narrows the same index
+  scan instead of filtering row by row. This relies on ids comparing byte by byte ("C"
+  collation on PostgreSQL, SQLite's default BINARY).
+- Owner and time filters apply to the joined ``records`` row; without a name or document the
+  scan is the primary key of ``records`` (or ``(owner_agency, id)``, or ``record_time``).
+- The page of ids is chosen first, in a subquery, and only then are the ``n`` bodies fetched:
+  a time range that matches thousands of records sorts thousands of ids, not thousands of
+  bodies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    FromClause,
+    Select,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
+
+from passerelle.domain.records import RecordKind
+from passerelle.ports import RecordQuery
+from passerelle.storage.schema import RECORD_DOCUMENTS, RECORD_NAMES, RECORD_VERSIONS, RECORDS
+from passerelle.storage.search_keys import query_document_key, query_tokens
+
+RARITY_CAP = 10_000
+
+
+def latest_bodies(source: FromClause = RECORDS) -> Select[tuple[dict[str, Any]]]:
+    """Select the body of the latest version of the records in ``source`` (which joins
+    ``records``): one primary-key probe of ``record_versions`` per row."""
+    versions = source.join(RECORD_VERSIONS, and_(RECORD_VERSIONS.c.record_id == RECORDS.c.id,
+                                                 RECORD_VERSIONS.c.version == RECORDS.c.version))
+    return select(RECORD_VERSIONS.c.body).select_from(versions)
+
+
+def kind_ranges(column: ColumnElement[str], kinds: frozenset[RecordKind]) -> ColumnElement[bool]:
+    """``column`` (a record id) names a record of one of ``kinds``."""
+    # "-" is 0x2D and "." is 0x2E: every "<kind>--..." id sorts between the two bounds.
+    return or_(*(and_(column >= f"{kind.value}--", column < f"{kind.value}-.")
+                 for kind in sorted(kinds, key=lambda k: k.value)))
+
+
+def rank_tokens(connection: Connection, tokens: Sequence[str]) -> list[str]:
+    """``tokens`` from the rarest to the most common (counts capped at ``RARITY_CAP``)."""
+    if len(tokens) < 2:
+        return list(tokens)
+    counts = []
+    for token in tokens:
+        capped = (select(literal(1)).where(RECORD_NAMES.c.token == token)
+                  .limit(RARITY_CAP).subquery())
+        counts.append(select(func.count()).select_from(capped).scalar_subquery())
+    row = connection.execute(select(*counts)).one()
+    return [token for _, token in sorted(zip(row, tokens, strict=True),
+                                         key=lambda pair: pair[0])]
+
+
+def search_statement(connection: Connection, query: RecordQuery, after: str | None,
+                     limit: int) -> Select[tuple[dict[str, Any]]] | None:
+    """The statement selecting the bodies of one page, or None when nothing can match."""
+    page = _page_of_ids(connection, query, after, limit)
+    if page is None:
+        return None
+    return latest_bodies(page.join(RECORDS, RECORDS.c.id == page.c.id)).order_by(page.c.id)
+
+
+def _page_of_ids(connection: Connection, query: RecordQuery, after: str | None,
+                 limit: int) -> FromClause | None:
+    tokens = query_tokens(query.name) if query.name is not None else []
+    key = query_document_key(query.document_number) if query.document_number is not None else ""
+    if (query.name is not None and not tokens) or (query.document_number is not None and not key):
+        return None  # a name or number made only of punctuation matches nothing
+    if key:
+        driver = RECORD_DOCUMENTS.alias("driver")
+        conditions = [driver.c.number_key == key]
+        probes = tokens
+    elif tokens:
+        ranked = rank_tokens(connection, tokens)
+        driver = RECORD_NAMES.alias("driver")
+        conditions = [driver.c.token == ranked[0]]
+        probes = ranked[1:]
+    else:
+        return (select(RECORDS.c.id).where(*_record_filters(query, RECORDS.c.id, after))
+                .order_by(RECORDS.c.id).limit(limit).subquery("page"))
+    record_id = driver.c.record_id
+    conditions.extend(_has_token(record_id, token, i) for i, token in enumerate(probes))
+    conditions.extend(_record_filters(query, record_id, after))
+    source: FromClause = driver
+    if _filters_records(query):
+        source = driver.join(RECORDS, RECORDS.c.id == record_id)
+    return (select(record_id.label("id")).select_from(source).where(*conditions)
+            .order_by(record_id).limit(limit).subquery("page"))
+
+
+def _has_token(record_id: ColumnElement[str], token: str, index: int) -> ColumnElement[bool]:
+    probe = RECORD_NAMES.alias(f"probe{index}")
+    return exists().where(probe.c.token == token, probe.c.record_id == record_id)
+
+
+def _filters_records(query: RecordQuery) -> bool:
+    return (query.owner_agency is not None or query.time_from is not None
+            or query.time_to is not None)
+
+
+def _record_filters(query: RecordQuery, id_column: ColumnElement[str],
+                    after: str | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if after is not None:
+        conditions.append(id_column > after)
+    if query.kinds:
+        conditions.append(kind_ranges(id_column, query.kinds))
+    if query.owner_agency is not None:
+        conditions.append(RECORDS.c.owner_agency == query.owner_agency)
+    if query.time_from is not None:
+        conditions.append(RECORDS.c.record_time >= query.time_from)
+    if query.time_to is not None:
+        conditions.append(RECORDS.c.record_time <= query.time_to)
+    return conditions

@@ -1,0 +1,210 @@
+"""The database schema, as typed SQLAlchemy models. Alembic migrations must produce exactly this
+(a test compares them on SQLite and PostgreSQL), so change both together.
+
+The repositories write through SQLAlchemy Core on these tables (``Model.__table__``), not through
+ORM objects: bulk imports insert hundreds of thousands of rows and the ORM's unit of work would
+cost more than the database does.
+
+Invariants kept by the repositories, not by the database:
+
+- ``records`` holds what searches filter on and points at the latest version
+  (``records.version``); the bodies (``domain.codec.record_to_dict`` of each version) live in
+  ``record_versions`` only. A body is written once per version: storing the latest twice would
+  cost a second serialisation on every import and double the largest column of the database.
+- ``record_names`` and ``record_documents`` are derived from the latest version only
+  (``storage.search_keys``); they carry no foreign key because they are rebuilt on every version
+  and a per-row foreign-key check would slow bulk import for no gain in integrity.
+- ``audit_head`` holds one row (id 1): the seq and hash of the last audit entry, updated in the
+  same transaction as every append. It reveals entries removed from the end of the chain, and
+  its row lock serialises concurrent appenders on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from passerelle.storage.types import UtcDateTime, json_type, key_type
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID_LENGTH = 64
+TOKEN_LENGTH = 100
+DOCUMENT_KEY_LENGTH = 128
+_SEQ = BigInteger().with_variant(Integer(), "sqlite")  # INTEGER PRIMARY KEY is SQLite's rowid
+
+
+class Base(DeclarativeBase):
+    """Holds the metadata; constraint names are deterministic so that batch migrations on SQLite
+    can find them."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class AgencyRow(Base):
+    """A partner agency (``domain.agencies.Agency``)."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[str] = mapped_column(key_type(63), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    eu_member: Mapped[bool] = mapped_column(Boolean)
+
+
+class UserRow(Base):
+    """An account; roles and compartments are small sets kept as JSON lists."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(key_type(100), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    agency_id: Mapped[str] = mapped_column(String(63))
+    display_name: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[list[str]] = mapped_column(json_type())
+    compartments: Mapped[list[str]] = mapped_column(json_type())
+    active: Mapped[bool] = mapped_column(Boolean)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+
+
+class ApiTokenRow(Base):
+    """An API token; only the SHA-256 of its secret is stored, looked up by a unique index."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (Index(None, "user_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(key_type(100), primary_key=True)
+    user_id: Mapped[str] = mapped_column(key_type(100), ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class RecordRow(Base):
+    """The head of a record: its latest version number and the columns searches filter on.
+
+    There is no index on ``kind``: the kind is the prefix of the id, so a kind filter is a range
+    of the primary key (``storage.record_search``), which also yields rows in id order for keyset
+    paging. ``owner_agency`` is indexed with ``id`` for the same reason. On SQLite the rows are
+    small enough to live in the primary-key tree itself (WITHOUT ROWID): one tree fewer to write.
+    """
+
+    __tablename__ = "records"
+    __table_args__ = (Index(None, "owner_agency", "id"), Index(None, "record_time"),
+                      {"sqlite_with_rowid": False})
+
+    id: Mapped[str] = mapped_column(key_type(ID_LENGTH), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    owner_agency: Mapped[str] = mapped_column(String(63))
+    version: Mapped[int] = mapped_column(Integer)
+    record_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    modified_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class RecordVersionRow(Base):
+    """Every version of every record, the latest included: the only copy of the bodies."""
+
+    __tablename__ = "record_versions"
+
+    record_id: Mapped[str] = mapped_column(
+        key_type(ID_LENGTH), ForeignKey("records.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    body: Mapped[dict[str, Any]] = mapped_column(json_type())
+    modified_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    modified_by: Mapped[str] = mapped_column(String(200))
+
+
+class RecordNameRow(Base):
+    """One name token of a record, clustered by (token, record_id): a search reads one token's
+    entries in id order and probes the others' entries, which sit together in a few pages,
+    instead of jumping all over a record-ordered tree. The index on ``record_id`` serves
+    erasure and re-indexing."""
+
+    __tablename__ = "record_names"
+    __table_args__ = (PrimaryKeyConstraint("token", "record_id"), Index(None, "record_id"),
+                      {"sqlite_with_rowid": False})
+
+    token: Mapped[str] = mapped_column(key_type(TOKEN_LENGTH))
+    record_id: Mapped[str] = mapped_column(key_type(ID_LENGTH))
+
+
+class RecordDocumentRow(Base):
+    """One normalised document number of a record (``matching.text.document_key``), clustered
+    like ``record_names``."""
+
+    __tablename__ = "record_documents"
+    __table_args__ = (PrimaryKeyConstraint("number_key", "record_id"), Index(None, "record_id"),
+                      {"sqlite_with_rowid": False})
+
+    number_key: Mapped[str] = mapped_column(key_type(DOCUMENT_KEY_LENGTH))
+    record_id: Mapped[str] = mapped_column(key_type(ID_LENGTH))
+
+
+class AuditRow(Base):
+    """One sealed audit entry; ``seq`` is assigned by the log, never by the database."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index(None, "actor", "seq"), Index(None, "record_id", "seq"), Index(None, "at"))
+
+    seq: Mapped[int] = mapped_column(_SEQ, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    action: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(200))
+    agency_id: Mapped[str] = mapped_column(String(63))
+    record_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    justification: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(json_type())
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """The single row recording the last (seq, hash) of the audit chain; seq 0 means empty."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+def table(model: type[Base]) -> Table:
+    """The Core table of a model, for the repositories' bulk statements."""
+    return cast(Table, model.__table__)
+
+
+metadata = Base.metadata
+AGENCIES = table(AgencyRow)
+USERS = table(UserRow)
+API_TOKENS = table(ApiTokenRow)
+RECORDS = table(RecordRow)
+RECORD_VERSIONS = table(RecordVersionRow)
+RECORD_NAMES = table(RecordNameRow)
+RECORD_DOCUMENTS = table(RecordDocumentRow)
+AUDIT_LOG = table(AuditRow)
+AUDIT_HEAD = table(AuditHeadRow)

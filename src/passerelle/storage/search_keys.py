@@ -1,0 +1,80 @@
+"""What a record is found by: the keys every repository (SQL or in-memory) indexes and queries.
+
+Keeping this in one place is what makes the fake and the databases agree: a record is indexed
+under the keys below, and a query is reduced with the very same functions, so a name written
+"Al-Hassan" is found by "al hassan", "AL HASSAN" or "الحسن" only if one of its stored names says so.
+
+- Name tokens: for a person every name of ``Person.all_names()`` (Latin, original script,
+  aliases), for an organisation its name and aliases, each through
+  ``matching.text.name_tokens``. The tokens of all names of a record form one set, and a query
+  matches a record that has *all* the query's tokens.
+- Document keys: ``matching.text.document_key`` of a document record's number.
+- Record time: when an event occurred, a report was published, an indicator became valid;
+  otherwise when the record last changed.
+
+Keys longer than the index columns are cut, identically on both sides, rather than refused: a
+pathological thousand-letter "name" still stores and is still found by its prefix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from passerelle.domain.records import (
+    Document,
+    Event,
+    Indicator,
+    Organisation,
+    Person,
+    Record,
+    Report,
+)
+from passerelle.matching.text import document_key, name_tokens
+from passerelle.storage.schema import DOCUMENT_KEY_LENGTH, TOKEN_LENGTH
+from passerelle.storage.types import as_utc
+
+
+def _names(record: Record) -> tuple[str, ...]:
+    details = record.details
+    if isinstance(details, Person):
+        return details.all_names()
+    if isinstance(details, Organisation):
+        return (details.name, *details.aliases)
+    return ()
+
+
+def query_tokens(name: str) -> list[str]:
+    """The distinct tokens a name query must all find, in the order written."""
+    return list(dict.fromkeys(token[:TOKEN_LENGTH] for token in name_tokens(name)))
+
+
+def record_tokens(record: Record) -> set[str]:
+    """Every name token the record is indexed under (empty for kinds without names)."""
+    return {token for name in _names(record) for token in query_tokens(name)}
+
+
+def query_document_key(number: str) -> str:
+    """A document number as it is looked up."""
+    return document_key(number)[:DOCUMENT_KEY_LENGTH]
+
+
+def record_document_keys(record: Record) -> set[str]:
+    """The document numbers the record is indexed under (empty unless it is a document)."""
+    if isinstance(record.details, Document):
+        key = query_document_key(record.details.number)
+        return {key} if key else set()
+    return set()
+
+
+def record_time(record: Record) -> dt.datetime:
+    """The time a search's time range applies to."""
+    details = record.details
+    if isinstance(details, Event):
+        moment = details.occurred_at
+    elif isinstance(details, Report):
+        moment = details.published
+    elif isinstance(details, Indicator):
+        moment = details.valid_from
+    else:
+        moment = record.modified_at
+    return as_utc(moment)

@@ -64,3 +64,14 @@ def postgres_database() -> Iterator[str]:
                 {"n": name})
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
+
+def empty_database(engine: sa.Engine) -> None:
+    """Remove every row of a migrated database, leaving the audit head at the genesis."""
+    from passerelle.domain.audit import GENESIS
+    from passerelle.storage.schema import AUDIT_HEAD, metadata
+
+    tables = ", ".join(t.name for t in metadata.sorted_tables if t is not AUDIT_HEAD)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE {tables}"))
+        connection.execute(AUDIT_HEAD.update().values(seq=0, hash=GENESIS))

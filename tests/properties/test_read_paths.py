@@ -13,8 +13,17 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.support import (
+    AUDIT_KEY,
+    FixedClock,
+    empty_database,
+    memory_transactions,
+    postgres_database,
+    sqlite_transactions,
+)
 
 from passerelle.domain.markings import HandlingCode, Markings, Tlp
 from passerelle.domain.policy import Action, decide
@@ -32,17 +41,15 @@ from passerelle.errors import Forbidden, PasserelleError
 from passerelle.ports import RecordQuery, UnitOfWorkFactory
 from passerelle.services.caller import Caller
 from passerelle.services.records import RecordService
+from passerelle.storage.engine import make_engine
+from passerelle.storage.migrate import upgrade
+from passerelle.storage.unit_of_work import SqlUnitOfWorkFactory
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 AGENCIES = ("fr", "es", "be", "ma")
 USER_IDS = tuple(f"u{i}" for i in range(6))
 COMPARTMENTS = ("op-lumiere", "op-sirocco")
 NAMES = ("Samira Haddad", "Youssef El Amrani", "Jan Peeters", "Ana García", "يوسف العمراني")
-
-
-class FixedClock:
-    def now(self) -> dt.datetime:
-        return NOW
 
 
 principals = st.sampled_from([f"user:{u}" for u in USER_IDS] + [f"agency:{a}" for a in AGENCIES])
@@ -116,7 +123,7 @@ def check_read_paths(make_store: Callable[[], UnitOfWorkFactory], stored: list[R
     with transactions() as tx:
         tx.records.add(stored)
         tx.commit()
-    service = RecordService(transactions, FixedClock(), "fr")
+    service = RecordService(transactions, FixedClock(NOW), "fr")
     today = NOW.date()
     for user in readers:
         caller = Caller(user, "property test: policy enforcement")
@@ -136,13 +143,13 @@ def check_read_paths(make_store: Callable[[], UnitOfWorkFactory], stored: list[R
 
 def check_lists(service: RecordService, caller: Caller, transactions: UnitOfWorkFactory,
                 stored: list[Record]) -> None:
-    """Search and export return exactly the matching records the policy allows."""
+    """Search and export return exactly the matching records the policy allows (the store
+    may hold records of earlier examples: they count too)."""
     user, today = caller.user, NOW.date()
-    by_id = {r.id: r for r in stored}
     for query in QUERIES:
         with transactions() as tx:
-            candidates = {r.id for r in tx.records.search(query, None, 10_000)}
-        expected = {i for i in candidates if decide(user, by_id[i], Action.READ, today)}
+            candidates = tx.records.search(query, None, 100_000)
+        expected = {r.id for r in candidates if decide(user, r, Action.READ, today)}
         try:
             ids = [r.id for r in _search_all(service, caller, query)]
         except Forbidden:
@@ -150,7 +157,9 @@ def check_lists(service: RecordService, caller: Caller, transactions: UnitOfWork
             continue
         assert len(ids) == len(set(ids)), "a record appeared on two pages"
         assert set(ids) == expected
-    expected = {r.id for r in stored if decide(user, r, Action.EXPORT, today)}
+    with transactions() as tx:
+        everything = tx.records.search(RecordQuery(), None, 100_000)
+    expected = {r.id for r in everything if decide(user, r, Action.EXPORT, today)}
     try:
         exported = {r.id for r in service.export(caller, RecordQuery(), batch=3)}
     except Forbidden:
@@ -159,15 +168,32 @@ def check_lists(service: RecordService, caller: Caller, transactions: UnitOfWork
     assert exported == expected
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(scope="module")
+def postgres_engine() -> Iterator[sa.Engine]:
+    """One migrated PostgreSQL database, emptied before each example."""
+    with postgres_database() as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture(params=["memory", "sqlite",
+                        pytest.param("postgresql", marks=pytest.mark.postgres)])
 def make_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
                ) -> Iterator[Callable[[], UnitOfWorkFactory]]:
-    from tests.support import memory_transactions, sqlite_transactions
-
     if request.param == "memory":
         yield memory_transactions
-    else:
+    elif request.param == "sqlite":
         yield lambda: sqlite_transactions(tmp_path_factory.mktemp("prop") / "node.db")
+    else:
+        engine = request.getfixturevalue("postgres_engine")
+
+        def fresh() -> UnitOfWorkFactory:
+            empty_database(engine)
+            return SqlUnitOfWorkFactory(engine, AUDIT_KEY, FixedClock(NOW))
+
+        yield fresh
 
 
 @settings(max_examples=60, deadline=None,

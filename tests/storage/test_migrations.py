@@ -53,3 +53,12 @@ def test_a_new_file_migrates_from_its_url_and_starts_with_an_empty_audit_head(
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT id, seq FROM audit_head")).all() == [(1, 0)]
     engine.dispose()
+
+
+def test_a_database_made_by_the_first_revision_upgrades_to_the_models(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0001")
+    assert differences(engine, metadata) != []
+    upgrade(engine)
+    assert differences(engine, metadata) == []
+    engine.dispose()

@@ -9,8 +9,10 @@ databases compare them too).
 How isolation works: each unit of work copies the committed tables on entry (cheap at test
 sizes) and remembers which keys it wrote; ``commit`` applies exactly those keys. The audit log
 has no keys: a unit of work that appends after another one committed appends is refused at
-commit, as PostgreSQL would have made it wait and then continue from the new head. Nothing here
-is meant for production: every search is a linear scan.
+commit, as PostgreSQL would have made it wait and then continue from the new head. A unit of work
+opened inside another in the same thread is refused, as on SQLite (``storage.unit_of_work``),
+so that a service doing it fails here and not only in production. Nothing here is meant for
+production: every search is a linear scan.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ class _Committed:
     agencies: dict[str, Agency] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    threads_in_work: set[int] = field(default_factory=set)
 
 
 class MemoryRecordRepository:
@@ -310,6 +313,10 @@ class MemoryUnitOfWork:
     def __enter__(self) -> MemoryUnitOfWork:
         state = self._committed
         with state.lock:
+            if threading.get_ident() in state.threads_in_work:
+                raise RuntimeError("a unit of work is already open in this thread: on SQLite the "
+                                   "inner one would wait for the outer one forever")
+            state.threads_in_work.add(threading.get_ident())
             records, users = _Table(state.records), _Table(state.users)
             tokens, agencies = _Table(state.tokens), _Table(state.agencies)
             self._audit = MemoryAuditLog(list(state.audit), self._audit_key, self._clock)
@@ -341,6 +348,8 @@ class MemoryUnitOfWork:
                  tb: TracebackType | None) -> None:
         """Drop what was not committed."""
         self._tables = ()
+        with self._committed.lock:
+            self._committed.threads_in_work.discard(threading.get_ident())
 
 
 class MemoryUnitOfWorkFactory:

@@ -13,7 +13,9 @@ Invariants kept by the repositories, not by the database:
   cost a second serialisation on every import and double the largest column of the database.
 - ``record_names`` and ``record_documents`` are derived from the latest version only
   (``storage.search_keys``); they carry no foreign key because they are rebuilt on every version
-  and a per-row foreign-key check would slow bulk import for no gain in integrity.
+  and a per-row foreign-key check would slow bulk import for no gain in integrity. They hold
+  keys folded by ``matching.text``: a change to how it folds names or numbers needs a migration
+  that re-derives both tables from the latest bodies, or old records stop being found.
 - ``audit_head`` holds one row (id 1): the seq and hash of the last audit entry, updated in the
   same transaction as every append. It reveals entries removed from the end of the chain, and
   its row lock serialises concurrent appenders on PostgreSQL.
@@ -108,12 +110,14 @@ class RecordRow(Base):
 
     There is no index on ``kind``: the kind is the prefix of the id, so a kind filter is a range
     of the primary key (``storage.record_search``), which also yields rows in id order for keyset
-    paging. ``owner_agency`` is indexed with ``id`` for the same reason. On SQLite the rows are
+    paging. ``owner_agency`` is indexed with ``id`` for the same reason; ``record_time`` with
+    ``id`` so that a narrow time range is read and sorted from the index alone (PostgreSQL
+    otherwise prefers walking the primary key through a million rows). On SQLite the rows are
     small enough to live in the primary-key tree itself (WITHOUT ROWID): one tree fewer to write.
     """
 
     __tablename__ = "records"
-    __table_args__ = (Index(None, "owner_agency", "id"), Index(None, "record_time"),
+    __table_args__ = (Index(None, "owner_agency", "id"), Index(None, "record_time", "id"),
                       {"sqlite_with_rowid": False})
 
     id: Mapped[str] = mapped_column(key_type(ID_LENGTH), primary_key=True)

@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import Protocol
 
 from passerelle.domain.agencies import Agency
-from passerelle.domain.audit import AuditEntry, AuditEvent
+from passerelle.domain.audit import AuditEntry, AuditEvent, ChainHead
 from passerelle.domain.records import Record, RecordKind
 from passerelle.domain.users import User
 
@@ -185,8 +185,8 @@ class AuditLog(Protocol):
         """Seal and store ``events`` in order, in the current transaction."""
         ...
 
-    def head(self) -> tuple[int, str] | None:
-        """(seq, hash) of the last entry as recorded by the log's head, or None if empty."""
+    def head(self) -> ChainHead | None:
+        """Where the log records its chain to end (sealed), or None while it is empty."""
         ...
 
     def entries(self, query: AuditQuery, after_seq: int, limit: int) -> list[AuditEntry]:

@@ -45,7 +45,9 @@ class AuditLogContract:
         assert (third.seq, third.prev_hash, third.at) == (3, first[1].hash, clock.now())
         with uow_factory() as uow:
             assert list(uow.audit.scan()) == [*first, third]
-            assert uow.audit.head() == (3, third.hash)
+            head = uow.audit.head()
+            assert head is not None
+            assert (head.seq, head.hash) == (3, third.hash)
             report = verify_chain(AUDIT_KEY, uow.audit.scan(), uow.audit.head())
         assert (report.ok, report.checked) == (True, 3)
 

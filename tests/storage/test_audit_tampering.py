@@ -52,3 +52,16 @@ def test_a_deleted_last_entry_is_caught_by_the_head(five_entries: SqlUnitOfWorkF
     tamper(five_entries, "DELETE FROM audit_log WHERE seq = 5")
     assert first_broken(five_entries) == 5
 
+
+
+def test_deleting_the_last_entry_and_moving_the_head_back_is_caught(
+        five_entries: SqlUnitOfWorkFactory) -> None:
+    tamper(five_entries, "DELETE FROM audit_log WHERE seq = 5")
+    tamper(five_entries, "UPDATE audit_head SET seq = 4, hash = "
+                         "(SELECT hash FROM audit_log WHERE seq = 4)")
+    assert first_broken(five_entries) == 4
+
+
+def test_a_chain_resealed_by_hand_is_caught(five_entries: SqlUnitOfWorkFactory) -> None:
+    tamper(five_entries, "UPDATE audit_head SET mac = 'forged'")
+    assert first_broken(five_entries) == 5

@@ -89,6 +89,22 @@ def seal(key: bytes, seq: int, at: dt.datetime, event: AuditEvent, prev_hash: st
 
 
 @dataclass(frozen=True, slots=True)
+class ChainHead:
+    """Where the chain ends, as the log records it: the last entry's seq and hash, sealed with
+    the key so that someone who removes the last entries cannot move the head back unseen."""
+
+    seq: int
+    hash: str
+    mac: str
+
+
+def seal_head(key: bytes, seq: int, last_hash: str) -> ChainHead:
+    """The head that follows the entry ``seq`` whose hash is ``last_hash``."""
+    mac = hmac.new(key, f"head:{seq}:{last_hash}".encode(), hashlib.sha256).hexdigest()
+    return ChainHead(seq, last_hash, mac)
+
+
+@dataclass(frozen=True, slots=True)
 class ChainReport:
     """The outcome of a verification: how many entries verified and the first failure."""
 
@@ -102,12 +118,15 @@ class ChainReport:
 
 
 def verify_chain(key: bytes, entries: Iterable[AuditEntry],
-                 head: tuple[int, str] | None = None) -> ChainReport:
+                 head: ChainHead | None = None) -> ChainReport:
     """Walk ``entries`` in sequence order; stop at the first that does not verify.
 
-    ``head`` is the (seq, hash) the log recorded for its last entry: it catches the removal of
-    entries at the end of the chain, which no later entry could reveal.
+    ``head`` is where the log recorded its chain to end: it catches the removal of entries at
+    the end of the chain, which no later entry could reveal. Its seal is checked first.
     """
+    if head is not None and not hmac.compare_digest(
+            seal_head(key, head.seq, head.hash).mac, head.mac):
+        return ChainReport(0, head.seq, "the head of the log was altered")
     expected_seq, prev, checked = 1, GENESIS, 0
     for entry in entries:
         if entry.seq != expected_seq:
@@ -119,8 +138,8 @@ def verify_chain(key: bytes, entries: Iterable[AuditEntry],
         if not hmac.compare_digest(seal(key, entry.seq, entry.at, event, prev).hash, entry.hash):
             return ChainReport(checked, entry.seq, "content altered (hash does not match)")
         prev, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
-    if head is not None and head != (expected_seq - 1, prev):
-        return ChainReport(checked, expected_seq if head[0] >= expected_seq else head[0],
+    if head is not None and (head.seq, head.hash) != (expected_seq - 1, prev):
+        return ChainReport(checked, expected_seq if head.seq >= expected_seq else head.seq,
                            f"the log ends at entry {expected_seq - 1} but its head records "
-                           f"entry {head[0]}")
+                           f"entry {head.seq}")
     return ChainReport(checked)

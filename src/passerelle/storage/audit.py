@@ -17,7 +17,15 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, insert, select, update
 
-from passerelle.domain.audit import GENESIS, AuditAction, AuditEntry, AuditEvent, seal
+from passerelle.domain.audit import (
+    GENESIS,
+    AuditAction,
+    AuditEntry,
+    AuditEvent,
+    ChainHead,
+    seal,
+    seal_head,
+)
 from passerelle.ports import AuditQuery, Clock
 from passerelle.storage.schema import AUDIT_HEAD, AUDIT_LOG
 from passerelle.storage.types import as_utc
@@ -61,21 +69,23 @@ class SqlAuditLog:
             entries.append(entry)
             prev = entry.hash
         self._connection.execute(insert(AUDIT_LOG), [_row(entry) for entry in entries])
+        mac = seal_head(self._key, seq, prev).mac
         if head is None:  # a schema made without the migration, which seeds the row
-            self._connection.execute(insert(AUDIT_HEAD).values(id=HEAD_ID, seq=seq, hash=prev))
+            self._connection.execute(insert(AUDIT_HEAD).values(id=HEAD_ID, seq=seq, hash=prev,
+                                                               mac=mac))
         else:
             self._connection.execute(update(AUDIT_HEAD).where(AUDIT_HEAD.c.id == HEAD_ID)
-                                     .values(seq=seq, hash=prev))
+                                     .values(seq=seq, hash=prev, mac=mac))
         return entries
 
-    def head(self) -> tuple[int, str] | None:
-        """(seq, hash) as the head row records them; None while the log is empty."""
+    def head(self) -> ChainHead | None:
+        """The head as its row records it; None while the log is empty."""
         row = self._connection.execute(
-            select(AUDIT_HEAD.c.seq, AUDIT_HEAD.c.hash).where(AUDIT_HEAD.c.id == HEAD_ID)
-        ).one_or_none()
+            select(AUDIT_HEAD.c.seq, AUDIT_HEAD.c.hash, AUDIT_HEAD.c.mac)
+            .where(AUDIT_HEAD.c.id == HEAD_ID)).one_or_none()
         if row is None or row.seq == 0:
             return None
-        return (row.seq, row.hash)
+        return ChainHead(row.seq, row.hash, row.mac)
 
     def entries(self, query: AuditQuery, after_seq: int, limit: int) -> list[AuditEntry]:
         """A page of matching entries in sequence order."""

@@ -25,7 +25,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from passerelle.domain.agencies import Agency
-from passerelle.domain.audit import GENESIS, AuditEntry, AuditEvent, seal
+from passerelle.domain.audit import GENESIS, AuditEntry, AuditEvent, ChainHead, seal, seal_head
 from passerelle.domain.records import Record
 from passerelle.domain.users import User
 from passerelle.errors import Conflict, NotFound, VersionConflict
@@ -270,14 +270,14 @@ class MemoryAuditLog:
         at = as_utc(self._clock.now())
         sealed = []
         for event in events:
-            seq, prev = self.head() or (0, GENESIS)
+            seq, prev = (self.chain[-1].seq, self.chain[-1].hash) if self.chain else (0, GENESIS)
             sealed.append(seal(self._key, seq + 1, at, event, prev))
             self.chain.append(sealed[-1])
         self.appended += len(sealed)
         return sealed
 
-    def head(self) -> tuple[int, str] | None:
-        return (self.chain[-1].seq, self.chain[-1].hash) if self.chain else None
+    def head(self) -> ChainHead | None:
+        return seal_head(self._key, self.chain[-1].seq, self.chain[-1].hash) if self.chain else None
 
     def entries(self, query: AuditQuery, after_seq: int, limit: int) -> list[AuditEntry]:
         found = (e for e in self.chain if e.seq > after_seq and _audit_matches(e, query))

@@ -5,7 +5,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from passerelle.domain.audit import GENESIS, AuditAction, AuditEntry, AuditEvent, seal, verify_chain
+from passerelle.domain.audit import (
+    GENESIS,
+    AuditAction,
+    AuditEntry,
+    AuditEvent,
+    seal,
+    seal_head,
+    verify_chain,
+)
 
 KEY = b"k" * 32
 T0 = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
@@ -24,7 +32,7 @@ def chain(n: int) -> list[AuditEntry]:
 
 def test_intact_chain_verifies() -> None:
     entries = chain(5)
-    assert verify_chain(KEY, entries, (5, entries[-1].hash)).ok
+    assert verify_chain(KEY, entries, seal_head(KEY, 5, entries[-1].hash)).ok
 
 
 def test_altered_justification_names_the_entry() -> None:
@@ -42,7 +50,7 @@ def test_removed_middle_entry_is_detected() -> None:
 
 def test_removed_last_entry_is_detected_by_the_head() -> None:
     entries = chain(5)
-    head = (5, entries[-1].hash)
+    head = seal_head(KEY, 5, entries[-1].hash)
     assert verify_chain(KEY, entries[:-1], head).broken_seq == 5
 
 
@@ -51,3 +59,10 @@ def test_chain_resealed_without_the_key_does_not_verify() -> None:
     forged = [seal(b"other-key" * 4, e.seq, e.at, AuditEvent(e.action, e.actor, e.agency_id,
                    e.record_id, e.justification, e.details), e.prev_hash) for e in entries]
     assert verify_chain(KEY, forged).broken_seq == 1
+
+
+def test_head_moved_back_without_the_key_is_detected() -> None:
+    entries = chain(5)
+    forged = dataclasses.replace(seal_head(KEY, 5, entries[-1].hash), seq=4,
+                                 hash=entries[3].hash)
+    assert verify_chain(KEY, entries[:-1], forged).broken_seq == 4

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import types
 import typing
+from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
@@ -46,6 +47,8 @@ DETAILS_CLASS: dict[RecordKind, type[Any]] = {
 
 
 def _dump(value: object) -> object:
+    if value is None or type(value) in (str, int, bool):
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, PartialDate):
@@ -61,9 +64,16 @@ def _dump(value: object) -> object:
     return value
 
 
+_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
 def dataclass_to_dict(obj: object) -> dict[str, Any]:
     """Plain data for one of the domain's frozen dataclasses."""
-    return {f.name: _dump(getattr(obj, f.name)) for f in dataclasses.fields(obj)}  # type: ignore[arg-type]
+    cls = type(obj)
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in dataclasses.fields(obj))  # type: ignore[arg-type]
+    return {name: _dump(getattr(obj, name)) for name in names}
 
 
 def markings_to_dict(markings: Markings) -> dict[str, Any]:
@@ -87,93 +97,147 @@ def record_to_dict(record: Record) -> dict[str, Any]:
     }
 
 
-def _read_scalar(kind: Any, value: object, path: str) -> object:
-    if kind is str:
-        if not isinstance(value, str):
-            raise ValidationFailed("must be a string", field=path)
-        if _CONTROL.search(value):
-            raise ValidationFailed("control characters are not allowed", field=path)
-        return value
-    if kind is bool:
-        if not isinstance(value, bool):
-            raise ValidationFailed("must be true or false", field=path)
-        return value
-    if kind is int:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ValidationFailed("must be an integer", field=path)
-        return value
-    if isinstance(kind, type) and issubclass(kind, Enum):
-        return parse_enum(kind, value, path)
-    if kind is PartialDate:
-        if not isinstance(value, str):
-            raise InvalidDate("must be YYYY, YYYY-MM or YYYY-MM-DD", field=path)
-        return PartialDate.parse(value, path)
-    if kind is dt.datetime:
-        if not isinstance(value, str):
-            raise InvalidDate("must be an ISO 8601 timestamp", field=path)
-        return parse_timestamp(value, path)
-    if kind is dt.date:
-        if not isinstance(value, str):
-            raise InvalidDate("must be an ISO 8601 date", field=path)
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise InvalidDate(f"{value!r} is not a date YYYY-MM-DD", field=path) from None
-    raise ValidationFailed(f"unsupported type {kind!r}", field=path)
+Reader = Callable[[object], object]
 
 
-def _read(kind: Any, value: object, path: str) -> object:
+def _text(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValidationFailed("must be a string")
+    if _CONTROL.search(value):
+        raise ValidationFailed("control characters are not allowed")
+    return value
+
+
+def _boolean(value: object) -> object:
+    if not isinstance(value, bool):
+        raise ValidationFailed("must be true or false")
+    return value
+
+
+def _integer(value: object) -> object:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationFailed("must be an integer")
+    return value
+
+
+def _partial_date(value: object) -> object:
+    if not isinstance(value, str):
+        raise InvalidDate("must be YYYY, YYYY-MM or YYYY-MM-DD")
+    return PartialDate.parse(value, "")
+
+
+def _timestamp(value: object) -> object:
+    if not isinstance(value, str):
+        raise InvalidDate("must be an ISO 8601 timestamp")
+    return parse_timestamp(value, "")
+
+
+def _date(value: object) -> object:
+    if not isinstance(value, str):
+        raise InvalidDate("must be an ISO 8601 date")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidDate(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+_SCALARS: dict[Any, Reader] = {str: _text, bool: _boolean, int: _integer,
+                               PartialDate: _partial_date, dt.datetime: _timestamp,
+                               dt.date: _date}
+
+
+def _enum_reader(kind: type[Enum]) -> Reader:
+    return lambda value: parse_enum(kind, value, "")
+
+
+def _optional(inner: Reader) -> Reader:
+    return lambda value: None if value is None else inner(value)
+
+
+def _collection(item: Reader, make: Callable[[list[object]], object]) -> Reader:
+    def read(value: object) -> object:
+        if not isinstance(value, list | tuple):
+            raise ValidationFailed("must be a list")
+        if len(value) > 1000:
+            raise ValidationFailed("at most 1000 items")
+        items = []
+        for index, element in enumerate(value):
+            try:
+                items.append(item(element))
+            except ValidationFailed as error:
+                raise _within(error, f"[{index}]") from None
+        return make(items)
+    return read
+
+
+def _compile(kind: Any) -> Reader:
+    """A reader for one annotated type, built once: the hot path does no type introspection."""
     origin = typing.get_origin(kind)
     if origin in (types.UnionType, typing.Union):
-        options = [a for a in typing.get_args(kind) if a is not type(None)]
-        if value is None:
-            return None
-        return _read(options[0], value, path)
+        return _optional(_compile(next(a for a in typing.get_args(kind) if a is not type(None))))
     if origin in (tuple, frozenset):
-        if not isinstance(value, list | tuple):
-            raise ValidationFailed("must be a list", field=path)
-        if len(value) > 1000:
-            raise ValidationFailed("at most 1000 items", field=path)
-        item = typing.get_args(kind)[0]
-        items = [_read(item, v, f"{path}[{i}]") for i, v in enumerate(value)]
-        return tuple(items) if origin is tuple else frozenset(items)
-    return _read_scalar(kind, value, path)
+        return _collection(_compile(typing.get_args(kind)[0]), origin)
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return _enum_reader(kind)
+    if kind in _SCALARS:
+        return _SCALARS[kind]
+    raise TypeError(f"the codec cannot read {kind!r}")
 
 
-_HINTS: dict[type[Any], dict[str, Any]] = {}
+def _within(error: ValidationFailed, prefix: str) -> ValidationFailed:
+    """The same error with its field placed under ``prefix``."""
+    if not error.field:
+        field = prefix
+    elif error.field.startswith("["):
+        field = prefix + error.field
+    else:
+        field = f"{prefix}.{error.field}"
+    return type(error)(error.detail, field=field)
 
 
-def _hints(cls: type[Any]) -> dict[str, Any]:
-    """Resolved annotations of a dataclass, computed once (resolution is slow)."""
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Plan:
+    """How to read one dataclass: each field's reader and whether it is required."""
+
+    fields: tuple[tuple[str, Reader, bool], ...]
+    names: frozenset[str]
 
 
-def _field_names(cls: type[Any]) -> frozenset[str]:
-    return frozenset(_hints(cls)) & frozenset(f.name for f in dataclasses.fields(cls))
+_PLANS: dict[type[Any], _Plan] = {}
+
+
+def _plan(cls: type[Any]) -> _Plan:
+    if cls not in _PLANS:
+        hints = typing.get_type_hints(cls)
+        fields = tuple(
+            (f.name, _compile(hints[f.name]),
+             f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+            for f in dataclasses.fields(cls))
+        _PLANS[cls] = _Plan(fields, frozenset(name for name, _, _ in fields))
+    return _PLANS[cls]
 
 
 def read_dataclass(cls: type[Any], data: object, path: str) -> Any:
     """Build ``cls`` from plain data, naming the first offending field under ``path``."""
     if not isinstance(data, dict):
         raise ValidationFailed("must be an object", field=path)
-    hints = _hints(cls)
-    names = _field_names(cls)
-    unknown = sorted(set(data) - names)
-    if unknown:
+    plan = _plan(cls)
+    if not data.keys() <= plan.names:
+        unknown = sorted(set(data) - plan.names)
         raise ValidationFailed("unknown property", field=f"{path}.{unknown[0]}")
     values: dict[str, object] = {}
-    for f in dataclasses.fields(cls):
-        if f.name in data:
-            values[f.name] = _read(hints[f.name], data[f.name], f"{path}.{f.name}")
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise ValidationFailed("is required", field=f"{path}.{f.name}")
+    for name, read, required in plan.fields:
+        if name in data:
+            try:
+                values[name] = read(data[name])
+            except ValidationFailed as error:
+                raise _within(error, f"{path}.{name}") from None
+        elif required:
+            raise ValidationFailed("is required", field=f"{path}.{name}")
     try:
         return cls(**values)
     except ValidationFailed as error:
-        field = f"{path}.{error.field}" if error.field else path
-        raise type(error)(error.detail, field=field) from None
+        raise _within(error, path) from None
 
 
 def read_markings(data: object, path: str = "markings") -> Markings:
@@ -215,6 +279,15 @@ def record_from_dict(data: object) -> Record:
         raise type(error)(error.detail, field=error.field) from None
 
 
+_ENVELOPE = {"version": _integer, "created_at": _timestamp, "modified_at": _timestamp,
+             "created_by": _text, "modified_by": _text}
+
+
 def _read_envelope(envelope: dict[str, Any]) -> dict[str, Any]:
-    hints = _hints(Record)
-    return {k: _read(hints[k], v, k) for k, v in envelope.items()}
+    values = {}
+    for key, value in envelope.items():
+        try:
+            values[key] = _ENVELOPE[key](value)
+        except ValidationFailed as error:
+            raise _within(error, key) from None
+    return values

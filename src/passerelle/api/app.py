@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from passerelle.api import (
     auth,
     problems,
+    reference,
     routes_accounts,
     routes_audit,
     routes_imports,
@@ -109,11 +110,12 @@ def _install_openapi(app: FastAPI) -> None:
 def create_app(node: Node) -> FastAPI:
     """The API of ``node``: routes under ``/api/v1``, OpenAPI at ``/api/v1/openapi.json``."""
     # No Swagger UI: it loads its scripts from a public CDN, which a node on an agency's
-    # network must not do. The document itself is served; render it with any local viewer.
+    # network must not do. ``reference`` renders the document as plain HTML instead.
     app = FastAPI(title="Passerelle", version="1", description=DESCRIPTION,
                   openapi_url=f"{API_PREFIX}/openapi.json", docs_url=None, redoc_url=None)
     app.state.node = node
     problems.install(app)
+    app.include_router(reference.router)
     for router in (health, auth.router, routes_records.router, routes_imports.router,
                    routes_accounts.router, routes_audit.router):
         app.include_router(router, prefix=API_PREFIX)

@@ -37,7 +37,8 @@ from rich.table import Table
 from passerelle.cli.context import AS_HELP, caller_for, err, opened_node, out
 from passerelle.domain.records import Record, RecordKind
 from passerelle.errors import JustificationRequired, PasserelleError
-from passerelle.interop.stix import ImportedObject, bundle, import_bundle
+from passerelle.interop.stix import ImportedObject, bundle
+from passerelle.interop.stix.pipeline import read_in_chunks
 from passerelle.ports import RecordQuery
 from passerelle.services.imports import ImportOutcome, ImportStatus
 
@@ -71,15 +72,31 @@ def import_command(
 ) -> None:
     """Import records from a STIX 2.1 bundle file. Exit 1 if any object was rejected."""
     with opened_node() as node, _progress(BarColumn(), MofNCompleteColumn()) as progress:
-        task = progress.add_task(f"reading {file.name}", total=None)
-        objects = import_bundle(file.read_bytes(), default_owner=node.settings.agency_id)
-        progress.update(task, total=len(objects), completed=len(objects))
-        candidates, positions = _candidates(objects)
-        store = progress.add_task("storing", total=len(candidates))
-        outcomes = node.imports.import_records(
-            caller_for(node, as_user, justification), candidates, atomic=not partial)
-        progress.update(store, completed=len(candidates))
-    _report(outcomes, positions, len(objects) - len(candidates), partial)
+        task = progress.add_task(f"importing {file.name}", total=None)
+        found = _Found()
+        chunks = read_in_chunks(file.read_bytes(), default_owner=node.settings.agency_id)
+        outcomes = node.imports.import_stream(
+            caller_for(node, as_user, justification), found.candidates(chunks),
+            atomic=not partial, progress=lambda n: progress.advance(task, n))
+        progress.update(task, total=found.objects, completed=found.objects)
+    _report(outcomes, found.positions, found.objects - len(found.positions), partial)
+
+
+class _Found:
+    """Counts the objects read and remembers where each candidate came from in the bundle
+    (the service numbers its outcomes by candidate; the operator needs the bundle's index)."""
+
+    def __init__(self) -> None:
+        self.objects = 0
+        self.positions: list[tuple[int, str | None]] = []
+
+    def candidates(self, chunks: Iterable[list[ImportedObject]]
+                   ) -> Iterator[list[Record | PasserelleError]]:
+        for chunk in chunks:
+            self.objects += len(chunk)
+            candidates, positions = _candidates(chunk)
+            self.positions += positions
+            yield candidates
 
 
 def _candidates(objects: list[ImportedObject]

@@ -70,7 +70,7 @@ def canonical(seq: int, at: dt.datetime, event: AuditEvent, prev_hash: str) -> b
     body = {
         "seq": seq,
         "at": at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "action": event.action.value,
+        "action": event.action._value_,
         "actor": event.actor,
         "agency_id": event.agency_id,
         "record_id": event.record_id,

@@ -54,7 +54,7 @@ def _dump(value: object) -> object:
     if isinstance(value, PartialDate):
         return value.isoformat()
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        return _utc_text(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, frozenset):
@@ -64,16 +64,43 @@ def _dump(value: object) -> object:
     return value
 
 
-_NAMES: dict[type[Any], tuple[str, ...]] = {}
+def _utc_text(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _dumper(kind: Any) -> Callable[[Any], object] | None:
+    """How to write one annotated type, chosen once; None when the value is written as is."""
+    origin = typing.get_origin(kind)
+    if origin in (types.UnionType, typing.Union):
+        inner = _dumper(next(a for a in typing.get_args(kind) if a is not type(None)))
+        return None if inner is None else (lambda v: None if v is None else inner(v))
+    if origin is tuple:
+        return list if typing.get_args(kind)[0] is str else (lambda v: [_dump(x) for x in v])
+    if origin is frozenset:
+        return sorted if typing.get_args(kind)[0] is str else (
+            lambda v: sorted(_dump(x) for x in v))  # type: ignore[type-var]
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return lambda v: v._value_  # the plain attribute: Enum.value is a slow descriptor
+    if kind is dt.datetime:
+        return _utc_text
+    if kind in (dt.date, PartialDate):
+        return lambda v: v.isoformat()
+    return None
+
+
+_DUMPERS: dict[type[Any], tuple[tuple[str, Callable[[Any], object] | None], ...]] = {}
 
 
 def dataclass_to_dict(obj: object) -> dict[str, Any]:
     """Plain data for one of the domain's frozen dataclasses."""
     cls = type(obj)
-    names = _NAMES.get(cls)
-    if names is None:
-        names = _NAMES[cls] = tuple(f.name for f in dataclasses.fields(obj))  # type: ignore[arg-type]
-    return {name: _dump(getattr(obj, name)) for name in names}
+    plan = _DUMPERS.get(cls)
+    if plan is None:
+        hints = typing.get_type_hints(cls)
+        plan = _DUMPERS[cls] = tuple(
+            (f.name, _dumper(hints[f.name])) for f in dataclasses.fields(obj))  # type: ignore[arg-type]
+    return {name: getattr(obj, name) if dump is None else dump(getattr(obj, name))
+            for name, dump in plan}
 
 
 def markings_to_dict(markings: Markings) -> dict[str, Any]:
@@ -85,11 +112,11 @@ def record_to_dict(record: Record) -> dict[str, Any]:
     """The canonical form of one version of a record."""
     return {
         "id": record.id,
-        "kind": record.kind.value,
+        "kind": record.kind._value_,
         "version": record.version,
         "owner_agency": record.owner_agency,
-        "created_at": _dump(record.created_at),
-        "modified_at": _dump(record.modified_at),
+        "created_at": _utc_text(record.created_at),
+        "modified_at": _utc_text(record.modified_at),
         "created_by": record.created_by,
         "modified_by": record.modified_by,
         "markings": markings_to_dict(record.markings),

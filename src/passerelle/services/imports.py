@@ -8,7 +8,7 @@ paths) the valid objects are stored and the rejected ones reported, as TAXII doe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -44,6 +44,14 @@ class ImportOutcome:
     detail: str | None = None
 
 
+def _not_stored(outcome: ImportOutcome) -> ImportOutcome:
+    """An outcome as it stands once an atomic import was abandoned."""
+    if outcome.status is ImportStatus.REJECTED:
+        return outcome
+    return ImportOutcome(outcome.index, outcome.record_id, ImportStatus.NOT_STORED, None, None,
+                         "another object was rejected")
+
+
 def _rejected(index: int, record_id: str | None, error: PasserelleError) -> ImportOutcome:
     return ImportOutcome(index, record_id, ImportStatus.REJECTED, error.code, error.field,
                          error.detail)
@@ -56,53 +64,69 @@ class ImportService:
         self._transactions = transactions
         self._clock = clock
 
-    def _screen(self, caller: Caller, candidates: Sequence[Record | PasserelleError]
+    def _screen(self, caller: Caller, candidates: Sequence[Record | PasserelleError],
+                offset: int, seen: set[str]
                 ) -> tuple[list[ImportOutcome | None], list[tuple[int, Record]]]:
         outcomes: list[ImportOutcome | None] = [None] * len(candidates)
         accepted: list[tuple[int, Record]] = []
-        seen: set[str] = set()
         today = self._clock.now().date()
-        for index, candidate in enumerate(candidates):
+        for position, candidate in enumerate(candidates):
+            index = offset + position
             if isinstance(candidate, PasserelleError):
-                outcomes[index] = _rejected(index, None, candidate)
+                outcomes[position] = _rejected(index, None, candidate)
             elif candidate.id in seen:
-                outcomes[index] = ImportOutcome(index, candidate.id, ImportStatus.REJECTED,
-                                                "conflict", "id", "the same id twice in one "
-                                                "import")
+                outcomes[position] = ImportOutcome(index, candidate.id, ImportStatus.REJECTED,
+                                                   "conflict", "id", "the same id twice in "
+                                                   "one import")
             elif not (verdict := decide(caller.user, candidate, Action.CREATE, today)):
-                outcomes[index] = ImportOutcome(index, candidate.id, ImportStatus.REJECTED,
-                                                "forbidden", None, verdict.reason)
+                outcomes[position] = ImportOutcome(index, candidate.id, ImportStatus.REJECTED,
+                                                   "forbidden", None, verdict.reason)
             else:
                 seen.add(candidate.id)
-                accepted.append((index, candidate))
+                accepted.append((position, candidate))
         return outcomes, accepted
 
     def import_records(self, caller: Caller, candidates: Sequence[Record | PasserelleError],
                        *, atomic: bool) -> list[ImportOutcome]:
         """Store what can be stored; return one outcome per candidate, in input order."""
+        chunks = (candidates[start:start + CHUNK] for start in range(0, len(candidates), CHUNK))
+        return self.import_stream(caller, chunks, atomic=atomic)
+
+    def import_stream(self, caller: Caller,
+                      chunks: Iterable[Sequence[Record | PasserelleError]], *, atomic: bool,
+                      progress: Callable[[int], None] | None = None) -> list[ImportOutcome]:
+        """Like ``import_records`` for candidates that arrive in chunks (a large file being
+        read): each chunk is stored as it comes, all in one transaction, so that reading the
+        next chunk overlaps with storing this one. With ``atomic``, one rejection anywhere
+        rolls everything back and the valid objects are reported ``not_stored``."""
         if not caller.user.active or not caller.user.roles & ROLES_FOR[Action.CREATE]:
             raise Forbidden("importing records needs the analyst role")
-        outcomes, accepted = self._screen(caller, candidates)
-        if atomic and len(accepted) < len(candidates):
-            for index, record in accepted:
-                outcomes[index] = ImportOutcome(index, record.id, ImportStatus.NOT_STORED,
-                                                None, None, "another object was rejected")
-            return [o for o in outcomes if o is not None]
+        outcomes: list[ImportOutcome] = []
+        seen: set[str] = set()
+        rejected = False
         with self._transactions() as tx:
-            for start in range(0, len(accepted), CHUNK):
-                self._store_chunk(tx, caller, accepted[start:start + CHUNK], outcomes)
+            for chunk in chunks:
+                placed, accepted = self._screen(caller, chunk, len(outcomes), seen)
+                rejected = rejected or len(accepted) < len(chunk)
+                if not (atomic and rejected):
+                    self._store_chunk(tx, caller, accepted, placed, len(outcomes))
+                outcomes.extend(o for o in placed if o is not None)
+                if progress is not None:
+                    progress(len(chunk))
+            if atomic and rejected:
+                return [_not_stored(o) for o in outcomes]
             tx.commit()
-        return [o for o in outcomes if o is not None]
+        return outcomes
 
     def _store_chunk(self, tx: UnitOfWork, caller: Caller, chunk: list[tuple[int, Record]],
-                     outcomes: list[ImportOutcome | None]) -> None:
+                     outcomes: list[ImportOutcome | None], offset: int) -> None:
         stored = {r.id: r for r in tx.records.get_many([r.id for _, r in chunk])}
         fresh: list[Record] = []
         events: list[AuditEvent] = []
-        for index, record in chunk:
+        for position, record in chunk:
             previous = stored.get(record.id)
-            outcome = self._place(tx, caller, index, record, previous, fresh)
-            outcomes[index] = outcome
+            outcome = self._place(tx, caller, offset + position, record, previous, fresh)
+            outcomes[position] = outcome
             if outcome.status in (ImportStatus.CREATED, ImportStatus.UPDATED):
                 action = AuditAction.COLLECTION if previous is None else AuditAction.ALTERATION
                 events.append(AuditEvent(action, caller.actor, caller.user.agency_id,

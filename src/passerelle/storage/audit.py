@@ -27,6 +27,7 @@ from passerelle.domain.audit import (
     seal_head,
 )
 from passerelle.ports import AuditQuery, Clock
+from passerelle.storage.bulk import insert_rows
 from passerelle.storage.schema import AUDIT_HEAD, AUDIT_LOG
 from passerelle.storage.types import as_utc
 
@@ -68,7 +69,7 @@ class SqlAuditLog:
             entry = seal(self._key, seq, at, event, prev)
             entries.append(entry)
             prev = entry.hash
-        self._connection.execute(insert(AUDIT_LOG), [_row(entry) for entry in entries])
+        insert_rows(self._connection, AUDIT_LOG, [_row(entry) for entry in entries])
         mac = seal_head(self._key, seq, prev).mac
         if head is None:  # a schema made without the migration, which seeds the row
             self._connection.execute(insert(AUDIT_HEAD).values(id=HEAD_ID, seq=seq, hash=prev,

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, delete, func, select, update
 
 from passerelle.domain.codec import record_from_dict, record_to_dict
 from passerelle.domain.records import Record
 from passerelle.errors import Conflict, NotFound, VersionConflict
 from passerelle.ports import RecordQuery
+from passerelle.storage.bulk import insert_rows
 from passerelle.storage.conflicts import stored_meanwhile_is_conflict
 from passerelle.storage.record_search import latest_bodies, search_statement
 from passerelle.storage.schema import RECORD_DOCUMENTS, RECORD_NAMES, RECORD_VERSIONS, RECORDS
@@ -45,7 +46,7 @@ class _Rows:
     def add(self, record: Record) -> None:
         body = record_to_dict(record)
         self.records.append({
-            "id": record.id, "kind": record.kind.value, "owner_agency": record.owner_agency,
+            "id": record.id, "kind": record.kind._value_, "owner_agency": record.owner_agency,
             "version": record.version, "record_time": record_time(record),
             "modified_at": record.modified_at})
         self.versions.append({
@@ -157,8 +158,7 @@ class SqlRecordRepository:
         return int(self._connection.scalar(select(func.count()).select_from(RECORDS)) or 0)
 
     def _insert(self, table: Table, rows: list[Row]) -> None:
-        if rows:
-            self._connection.execute(insert(table), rows)
+        insert_rows(self._connection, table, rows)
 
     def _unindex(self, record_id: str) -> None:
         self._connection.execute(delete(RECORD_NAMES).where(RECORD_NAMES.c.record_id == record_id))

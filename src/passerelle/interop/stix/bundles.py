@@ -165,21 +165,36 @@ def import_bundle(
     ``default_owner`` owns the records of other producers (Passerelle's objects name their
     owner). Bundle-level problems raise ``InvalidStix`` (see ``read_bundle``).
     """
-    entries = read_bundle(data)
-    objects = [obj for _, obj in entries]
-    markings = known_markings(objects)
-    kinds = identity_kinds(objects)
-    results: list[ImportedObject] = []
-    for index, obj in entries:
+    reader = BundleReader(read_bundle(data), default_owner)
+    return reader.read(0, len(reader))
+
+
+class BundleReader:
+    """The objects of one bundle, read range by range (what a parallel reader hands out)."""
+
+    def __init__(self, entries: list[tuple[int, dict[str, Any]]], default_owner: str) -> None:
+        objects = [obj for _, obj in entries]
+        self._entries = entries
+        self._owner = default_owner
+        self._markings = known_markings(objects)
+        self._kinds = identity_kinds(objects)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def read(self, start: int, end: int) -> list[ImportedObject]:
+        """The objects at positions ``start`` to ``end`` (exclusive)."""
+        return [self._read_one(index, obj) for index, obj in self._entries[start:end]]
+
+    def _read_one(self, index: int, obj: dict[str, Any]) -> ImportedObject:
         path = f"objects[{index}]"
         stix_id = obj.get("id") if isinstance(obj.get("id"), str) else None
         try:
-            check_object(obj, path=path, markings=markings)
+            check_object(obj, path=path, markings=self._markings)
             if is_context(obj):
-                results.append(ImportedObject(index, stix_id))
-                continue
-            record = stix_to_record(obj, default_owner=default_owner, path=path, kinds=kinds)
-            results.append(ImportedObject(index, stix_id, record=record))
+                return ImportedObject(index, stix_id)
+            record = stix_to_record(obj, default_owner=self._owner, path=path,
+                                    kinds=self._kinds)
+            return ImportedObject(index, stix_id, record=record)
         except InvalidStix as error:
-            results.append(ImportedObject(index, stix_id, error=error))
-    return results
+            return ImportedObject(index, stix_id, error=error)

@@ -11,6 +11,7 @@ the same way.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import uuid
 from typing import Final
@@ -46,6 +47,7 @@ _STIX_ID = re.compile(
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 
 
+@functools.lru_cache(maxsize=1024)
 def derived_uuid(name: str) -> str:
     """The UUIDv5 of ``name`` in Passerelle's namespace (for objects Passerelle publishes)."""
     return str(uuid.uuid5(NAMESPACE, name))

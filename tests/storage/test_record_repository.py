@@ -41,6 +41,20 @@ class RecordRepositoryContract:
                           key=lambda r: r.id) == sorted(records, key=lambda r: r.id)
             assert uow.records.count() == len(RecordKind)
 
+    def test_a_large_batch_reads_back_and_is_found(self, uow_factory: UnitOfWorkFactory,
+                                                   samples: Samples) -> None:
+        # Large batches take the bulk path (COPY on PostgreSQL): the same rows must result.
+        records = [samples.person("Chakib", f"Family{n}") for n in range(60)]
+        records += [samples.document(f"PAA{n:06d}") for n in range(60)]
+        store(uow_factory, *records)
+        with uow_factory() as uow:
+            assert sorted(uow.records.get_many([r.id for r in records]),
+                          key=lambda r: r.id) == sorted(records, key=lambda r: r.id)
+            assert len(uow.records.search(RecordQuery(name="chakib"), None, 500)) == 60
+            assert [r.id for r in uow.records.search(
+                RecordQuery(document_number="PAA 000042"), None, 5)] == [records[102].id]
+            assert uow.audit.head() is None
+
     def test_unknown_ids_read_as_absent(self, uow_factory: UnitOfWorkFactory,
                                         samples: Samples) -> None:
         known = samples.person()

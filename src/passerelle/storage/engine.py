@@ -17,9 +17,9 @@ rewritten to name that driver.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
@@ -32,7 +32,7 @@ SQLITE_CACHE_KIB = 64 * 1024
 
 def _dumps(value: object) -> str:
     """Compact JSON, non-ASCII kept as is (names in Arabic script stay readable and small)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(value).decode()
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -53,7 +53,8 @@ def make_engine(url: str | URL, **options: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, **options)
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(parsed, json_serializer=_dumps, pool_pre_ping=True, **options)
+        return create_engine(parsed, json_serializer=_dumps, json_deserializer=orjson.loads,
+                             pool_pre_ping=True, **options)
     raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use SQLite or "
                      "PostgreSQL")
 
@@ -63,7 +64,7 @@ def _sqlite_engine(url: URL, **options: Any) -> Engine:
     if in_memory:
         # One shared connection, or every checkout would see its own empty database.
         options.setdefault("poolclass", StaticPool)
-    engine = create_engine(url, json_serializer=_dumps,
+    engine = create_engine(url, json_serializer=_dumps, json_deserializer=orjson.loads,
                            connect_args={"check_same_thread": False}, **options)
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_immediate)

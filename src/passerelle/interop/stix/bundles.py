@@ -9,10 +9,11 @@ Nothing is stored here; the caller's service decides, in one transaction, what t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
+
+import orjson
 
 from passerelle.domain.records import Record, RecordKind
 from passerelle.errors import InvalidStix
@@ -76,7 +77,7 @@ def read_bundle(data: bytes | str | Mapping[str, Any]) -> list[tuple[int, dict[s
 
 def _parse(data: bytes | str) -> object:
     try:
-        return json.loads(data)
+        return orjson.loads(data)
     except (ValueError, UnicodeDecodeError) as error:
         raise InvalidStix(f"not JSON: {error}", field="bundle") from None
 

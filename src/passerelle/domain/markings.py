@@ -76,6 +76,11 @@ def parse_enum(kind: type[E], value: object, field_name: str) -> E:
     """Read ``value`` as a member of ``kind`` or raise an error naming the field and the choices."""
     if isinstance(value, kind):
         return value
+    if isinstance(value, str):
+        # The value map is what Enum.__call__ consults, without its slow generic path.
+        member = kind._value2member_map_.get(value)
+        if member is not None:
+            return member  # type: ignore[return-value]
     try:
         return kind(value)
     except ValueError:

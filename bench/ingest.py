@@ -57,7 +57,7 @@ from passerelle.clock import SystemClock
 from passerelle.domain.records import Record
 from passerelle.errors import PasserelleError
 from passerelle.interop.stix import ImportedObject, bundle
-from passerelle.interop.stix.pipeline import read_in_chunks
+from passerelle.interop.stix.pipeline import collector_paused, read_in_chunks
 from passerelle.ports import (
     AgencyRepository,
     AuditLog,
@@ -194,9 +194,10 @@ def import_once(backend: Backend, path: Path, objects: int, directory: Path, ind
             service = ImportService(lambda: _CountingUnitOfWork(sql(), advance), SystemClock())
             started = time.perf_counter()
             waited = _Waited()
-            chunks = read_in_chunks(path.read_bytes(), default_owner=AGENCY)
-            outcomes = service.import_stream(analyst_caller(), waited.candidates(chunks),
-                                             atomic=True)
+            with collector_paused():  # as `passerelle import` does
+                chunks = read_in_chunks(path.read_bytes(), default_owner=AGENCY)
+                outcomes = service.import_stream(analyst_caller(), waited.candidates(chunks),
+                                                 atomic=True)
             stored = time.perf_counter()
         candidates = waited.count
         statuses = Counter(o.status for o in outcomes)

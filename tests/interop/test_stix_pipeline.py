@@ -39,3 +39,15 @@ def test_a_broken_bundle_is_refused_before_the_first_chunk() -> None:
     with pytest.raises(InvalidStix) as error:
         next(read_in_chunks(b'{"type": "bundle", "objects": 7}', default_owner="fr"))
     assert error.value.field is not None
+
+
+def test_the_collector_is_paused_during_an_import_and_restored_after_a_failure() -> None:
+    import gc
+
+    from passerelle.interop.stix.pipeline import collector_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("the import failed")
+    assert gc.isenabled()

@@ -38,7 +38,7 @@ from passerelle.cli.context import AS_HELP, caller_for, err, opened_node, out
 from passerelle.domain.records import Record, RecordKind
 from passerelle.errors import JustificationRequired, PasserelleError
 from passerelle.interop.stix import ImportedObject, bundle
-from passerelle.interop.stix.pipeline import read_in_chunks
+from passerelle.interop.stix.pipeline import collector_paused, read_in_chunks
 from passerelle.ports import RecordQuery
 from passerelle.services.imports import ImportOutcome, ImportStatus
 
@@ -74,10 +74,11 @@ def import_command(
     with opened_node() as node, _progress(BarColumn(), MofNCompleteColumn()) as progress:
         task = progress.add_task(f"importing {file.name}", total=None)
         found = _Found()
-        chunks = read_in_chunks(file.read_bytes(), default_owner=node.settings.agency_id)
-        outcomes = node.imports.import_stream(
-            caller_for(node, as_user, justification), found.candidates(chunks),
-            atomic=not partial, progress=lambda n: progress.advance(task, n))
+        with collector_paused():
+            chunks = read_in_chunks(file.read_bytes(), default_owner=node.settings.agency_id)
+            outcomes = node.imports.import_stream(
+                caller_for(node, as_user, justification), found.candidates(chunks),
+                atomic=not partial, progress=lambda n: progress.advance(task, n))
         progress.update(task, total=found.objects, completed=found.objects)
     _report(outcomes, found.positions, found.objects - len(found.positions), partial)
 

@@ -197,7 +197,7 @@ class RecordService:
                  limit: int, action: Action) -> tuple[list[Record], str | None]:
         found: list[Record] = []
         today = self._today()
-        batch = max(limit, 100)
+        batch = limit + 1  # one more than a page tells whether another page follows
         for _ in range(SCAN_BATCHES):
             candidates = tx.records.search(query, after, batch)
             for record in candidates:

@@ -8,7 +8,9 @@ machines Passerelle targets and was slower: both halves compete for the same cor
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from passerelle.interop.stix.bundles import BundleReader, ImportedObject, read_bundle
 
@@ -25,3 +27,20 @@ def read_in_chunks(data: bytes, *, default_owner: str, chunk: int = CHUNK
     reader = BundleReader(read_bundle(data), default_owner)
     for start in range(0, len(reader), chunk):
         yield reader.read(start, start + chunk)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bulk import.
+
+    A parsed bundle and the records made from it are millions of small objects that hold no
+    reference cycles; the collector would walk them again and again (a quarter of an import's
+    time, measured) and free nothing. Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 
 import pytest
@@ -9,7 +10,7 @@ from tests.interop.examples import full_records
 
 from passerelle.errors import InvalidStix
 from passerelle.interop.stix import ImportedObject, bundle, import_bundle
-from passerelle.interop.stix.pipeline import read_in_chunks
+from passerelle.interop.stix.pipeline import collector_paused, read_in_chunks
 
 
 def _data() -> bytes:
@@ -41,13 +42,14 @@ def test_a_broken_bundle_is_refused_before_the_first_chunk() -> None:
     assert error.value.field is not None
 
 
-def test_the_collector_is_paused_during_an_import_and_restored_after_a_failure() -> None:
-    import gc
-
-    from passerelle.interop.stix.pipeline import collector_paused
-
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), collector_paused():
+def _fail_while_paused() -> None:
+    with collector_paused():
         assert not gc.isenabled()
         raise RuntimeError("the import failed")
+
+
+def test_the_collector_is_paused_during_an_import_and_restored_after_a_failure() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        _fail_while_paused()
     assert gc.isenabled()

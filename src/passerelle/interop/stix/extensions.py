@@ -14,6 +14,7 @@ pins the schema text to the version.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -29,6 +30,17 @@ PUBLISHED: Final = "2026-11-01T00:00:00.000Z"
 
 PASSERELLE_IDENTITY_ID: Final = "identity--9841ca66-a95b-5e77-9bbb-774c5eb4c9ba"
 """uuid5(NAMESPACE, "identity:passerelle"): the author of the extension-definitions."""
+
+
+@functools.cache
+def _properties(schema_file: str) -> frozenset[str]:
+    # Asked for every imported object: computed once per schema.
+    return frozenset(_load_schema(schema_file)["properties"])
+
+
+@functools.cache
+def _required(schema_file: str) -> tuple[str, ...]:
+    return tuple(_load_schema(schema_file).get("required", ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +60,11 @@ class Extension:
 
     def properties(self) -> frozenset[str]:
         """Property names the schema defines; any other name is refused on import."""
-        return frozenset(self.schema()["properties"])
+        return _properties(self.schema_file)
 
     def required(self) -> tuple[str, ...]:
         """Property names the schema requires."""
-        return tuple(self.schema().get("required", ()))
+        return _required(self.schema_file)
 
     def property_description(self, name: str) -> str:
         """What the schema says of property ``name`` (empty if it says nothing)."""

@@ -97,13 +97,21 @@ def visibility(user: User, record: Record) -> Decision:
     return ALLOW
 
 
-def decide(user: User, record: Record, action: Action, today: dt.date) -> Decision:
-    """May this local ``user`` perform ``action`` on ``record``?"""
+def may_act(user: User, action: Action) -> Decision:
+    """Whether the user's account and roles allow ``action`` on some record at all."""
     if not user.active:
         return _deny("the account is disabled")
     if not (user.roles & ROLES_FOR[action]):
         return _deny(f"the {action.value} action needs one of the roles "
                      + ", ".join(sorted(r.value for r in ROLES_FOR[action])), "role")
+    return ALLOW
+
+
+def decide(user: User, record: Record, action: Action, today: dt.date) -> Decision:
+    """May this local ``user`` perform ``action`` on ``record``?"""
+    allowed = may_act(user, action)
+    if not allowed:
+        return allowed
     reach = visibility(user, record)
     if not reach.allowed:
         return reach

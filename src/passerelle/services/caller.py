@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from passerelle.domain.policy import Action, may_act
 from passerelle.domain.users import User
-from passerelle.errors import JustificationRequired, ValidationFailed
+from passerelle.errors import Forbidden, JustificationRequired, ValidationFailed
 
 MAX_JUSTIFICATION = 1000
 
@@ -27,6 +28,13 @@ class Caller:
     def actor(self) -> str:
         """How the audit log names the caller."""
         return self.user.principal
+
+    def require(self, action: Action) -> None:
+        """Refuse outright an action the caller's account or roles never allow, rather than
+        answering with a silently empty result (searches, exports, imports)."""
+        verdict = may_act(self.user, action)
+        if not verdict:
+            raise Forbidden(verdict.reason)
 
     def require_justification(self) -> str:
         """The justification, or an error telling how to give one."""

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from passerelle.domain.audit import AuditAction, AuditEvent
-from passerelle.domain.policy import ROLES_FOR, Action, decide
+from passerelle.domain.policy import Action, decide
 from passerelle.domain.records import Record
-from passerelle.errors import Forbidden, PasserelleError
+from passerelle.errors import PasserelleError
 from passerelle.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from passerelle.services.caller import Caller
 
@@ -99,8 +99,7 @@ class ImportService:
         read): each chunk is stored as it comes, all in one transaction, so that reading the
         next chunk overlaps with storing this one. With ``atomic``, one rejection anywhere
         rolls everything back and the valid objects are reported ``not_stored``."""
-        if not caller.user.active or not caller.user.roles & ROLES_FOR[Action.CREATE]:
-            raise Forbidden("importing records needs the analyst role")
+        caller.require(Action.CREATE)
         outcomes: list[ImportOutcome] = []
         seen: set[str] = set()
         rejected = False

@@ -1,0 +1,274 @@
+"""Analysis of a name: script, words, particles and compounds, readings and lexicon forms.
+
+A name is folded (:func:`passerelle.matching.text.fold`), split into words, and its particles
+are resolved the way registers of the partner countries disagree about them:
+
+* the Arabic article (al-, el-, ul-, the assimilated as-, ash-, ad-, ar-, at-, az-, an-, ال)
+  carries no identity and is dropped (El Amrani = al-Amrani = Amrani = العمراني); when joined
+  to its word (Elamrani) the word is read both with and without it;
+* filiation and kinship particles (ben, bin, ibn, bent, ould, ait, bou, abu, abou; بن, ابن,
+  ولد, ايت, بو, ابو) are joined to the next word, so that Ben Ali = Benali = بن علي; the word
+  is also read without the particle, at a lower level, for records that dropped it;
+* the ``abd`` compounds are one name: Abd al-Salam = Abdeslam = Abdessalam = عبد السلام,
+  Abdel Kader = Abdelkader = Abd al-Qadir;
+* European particles (de, van, von, der, den, du, da, di, del, la, le, ter, ten, dos) are
+  joined to the family name they introduce (Van den Broeck = Vandenbroeck).
+
+Each word then gets its skeleton readings (:mod:`passerelle.matching.skeleton`) and, for
+Latin words, the Arabic-script forms the variant lexicon knows for its spelling.
+Analyses are cached per name text, so a watchlist entry is analysed once.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from passerelle.matching.lexicon import load_lexicon
+from passerelle.matching.skeleton import (
+    Reading,
+    arabic_skeleton,
+    latin_readings,
+    skeleton_similarity,
+)
+from passerelle.matching.text import fold
+
+ARTICLE_DROPPED = "article al- dropped"
+PARTICLE_MISSING = "without the particle"
+
+
+class Script(StrEnum):
+    """The writing system of a word or name."""
+
+    LATIN = "latin"
+    ARABIC = "arabic"
+    CYRILLIC = "cyrillic"
+    GREEK = "greek"
+    OTHER = "other"
+    MIXED = "mixed"
+
+
+def script_of(text: str) -> Script:
+    """The script of the letters of ``text`` (MIXED when several, OTHER when none is known)."""
+    found: set[Script] = set()
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        code = ord(ch)
+        if code < 0x250 or 0x1E00 <= code < 0x1F00:
+            found.add(Script.LATIN)
+        elif 0x600 <= code < 0x700 or 0x750 <= code < 0x780 or 0xFB50 <= code < 0xFE00 \
+                or 0xFE70 <= code < 0xFF00:
+            found.add(Script.ARABIC)
+        elif 0x400 <= code < 0x530:
+            found.add(Script.CYRILLIC)
+        elif 0x370 <= code < 0x400:
+            found.add(Script.GREEK)
+        else:
+            found.add(Script.OTHER)
+    if not found:
+        return Script.OTHER
+    if len(found) > 1:
+        return Script.MIXED
+    return next(iter(found))
+
+
+_CYRILLIC = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
+    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
+     "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
+     "i", "yi", "ye", "g", "w"], strict=True))
+_GREEK = dict(zip(
+    "αβγδεζηθικλμνξοπρσςτυφχψω",
+    ["a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r",
+     "s", "s", "t", "y", "f", "kh", "ps", "o"], strict=True))
+_LATIN_EXTRA = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d",
+                              "þ": "th", "ŋ": "ng", "ı": "i", "ʻ": "", "ʼ": "", "ʿ": "",
+                              "ʾ": ""})
+
+
+def _romanise(word: str) -> str:
+    """A folded Cyrillic or Greek word in plain Latin letters (other letters kept)."""
+    out = []
+    for ch in word:
+        out.append(_CYRILLIC.get(ch, _GREEK.get(ch, ch)))
+    return "".join(out)
+
+
+_ARTICLES = frozenset({"al", "el", "ul", "il", "ال"})
+_SUN_ARTICLES = {"as": "s", "ash": "sh", "ad": "d", "adh": "dh", "ar": "r", "at": "t",
+                 "ath": "th", "az": "z", "an": "n", "es": "s", "ed": "d", "er": "r",
+                 "ez": "z", "et": "t", "en": "n", "ech": "ch"}
+_FILIATION = frozenset({"ben", "bin", "ibn", "bent", "bint", "ould", "ait", "bou", "abu",
+                        "abou", "bu", "بن", "ابن", "بنت", "ولد", "ايت", "بو", "ابو"})
+_ABD = frozenset({"abd", "abdel", "abdul", "abdal", "abdoul", "abdil", "abdou", "abde", "عبد"})
+_EUROPEAN = frozenset({"de", "van", "von", "der", "den", "du", "da", "di", "del", "della",
+                       "la", "le", "ter", "ten", "dos", "das", "des", "vande", "vanden",
+                       "vander", "mac", "mc"})
+_JOINED_LATIN = ("ben", "bin", "bou", "abou", "abu", "ait", "el", "al")
+_ABD_JOINED = ("abdel", "abdul", "abdal", "abdoul", "abdil")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Word:
+    """One identity-bearing word of a name, as compared.
+
+    ``text`` is folded (compounds joined, e.g. ``benali``, ``abdsalam``); ``readings`` are
+    its skeletons with the conventions behind each (the default first, then readings
+    without a particle, carrying the note that says so); ``forms`` are the Arabic-script
+    keys the lexicon knows for it (for an Arabic word, the word itself).
+    """
+
+    text: str
+    script: Script
+    readings: tuple[Reading, ...]
+    forms: frozenset[str]
+
+    @property
+    def key(self) -> str:
+        """The skeleton its frequency is counted under."""
+        return self.readings[0][0] if self.readings else ""
+
+    @property
+    def initial(self) -> bool:
+        """True for an initial (a single Latin letter)."""
+        return len(self.text) == 1
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysedName:
+    """A name split into its words, with its script."""
+
+    text: str
+    script: Script
+    words: tuple[Word, ...]
+
+
+def _strip_article_arabic(word: str) -> str:
+    if word.startswith("ال") and len(word) > 3:
+        return word[2:]
+    return word
+
+
+def _group(tokens: list[str]) -> list[tuple[str, str | None]]:
+    """Resolve particles: (joined word, particle left off for the secondary reading)."""
+    out: list[tuple[str, str | None]] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < n else None
+        if nxt is not None and (tok in _ARTICLES or (
+                tok in _SUN_ARTICLES and nxt.startswith(_SUN_ARTICLES[tok]))):
+            i += 1
+            continue
+        if nxt is not None and tok in _ABD:
+            j = i + 1
+            if tokens[j] in _ARTICLES or tokens[j] in _SUN_ARTICLES:
+                j += 1
+            if j < n:
+                core = _strip_article_arabic(tokens[j]) if tok == "عبد" else tokens[j]
+                prefix = "عبد" if tok == "عبد" else "abd"
+                out.append((prefix + core, None))
+                i = j + 1
+                continue
+        if nxt is not None and (tok in _FILIATION or tok in _EUROPEAN):
+            parts = [tok]
+            j = i + 1
+            while j < n - 1 and tokens[j] in _EUROPEAN:
+                parts.append(tokens[j])
+                j += 1
+            core = tokens[j]
+            if core in _ARTICLES and j + 1 < n:
+                j += 1
+                core = tokens[j]
+            core = _strip_article_arabic(core)
+            out.append(("".join(parts) + core, core))
+            i = j + 1
+            continue
+        out.append((tok, None))
+        i += 1
+    return out
+
+
+def _plausible_forms(text: str, readings: Iterable[Reading]) -> set[str]:
+    """The lexicon's Arabic forms for a spelling whose skeleton is close to the spelling's.
+
+    Guards against the few pairs of the sources that are not transliterations at all.
+    """
+    skeletons = [skel for skel, _ in readings]
+    return {
+        form for form in load_lexicon().arabic_forms(text)
+        if any(skeleton_similarity(arabic_skeleton(form), skel) >= 0.5 for skel in skeletons)
+    }
+
+
+def _latin_word(text: str, core: str | None) -> Word:
+    readings: list[Reading] = list(latin_readings(text))
+    forms = _plausible_forms(text, readings)
+    secondary: list[str] = []
+    if core is not None:
+        secondary.append(core)
+    else:
+        for prefix in _ABD_JOINED:
+            if text.startswith(prefix) and len(text) - len(prefix) >= 3:
+                rest = text[len(prefix):]
+                readings = list(latin_readings("abd" + rest)) + readings
+                break
+        for prefix in _JOINED_LATIN:
+            if text.startswith(prefix) and len(text) - len(prefix) >= 4:
+                secondary.append(text[len(prefix):])
+                break
+    for part in secondary:
+        note = f"{PARTICLE_MISSING} {text[: len(text) - len(part)]}"
+        readings += [(skel, (*notes, note)) for skel, notes in latin_readings(part)]
+        forms.update(_plausible_forms(part, latin_readings(part)))
+    return Word(text, Script.LATIN, _unique(readings), frozenset(forms))
+
+
+def _arabic_word(text: str, core: str | None) -> Word:
+    readings: list[Reading] = [(arabic_skeleton(text), ())]
+    forms = {text}
+    if core is not None and core != text:
+        note = f"{PARTICLE_MISSING} {text[: len(text) - len(core)]}"
+        readings.append((arabic_skeleton(core), (note,)))
+        forms.add(core)
+    return Word(text, Script.ARABIC, _unique(readings), frozenset(forms))
+
+
+def _unique(readings: list[Reading]) -> tuple[Reading, ...]:
+    seen: dict[str, tuple[str, ...]] = {}
+    for skel, notes in readings:
+        if skel not in seen:
+            seen[skel] = notes
+    return tuple(seen.items())
+
+
+@lru_cache(maxsize=400_000)
+def analyse(name: str) -> AnalysedName:
+    """The analysis of one written name (cached: the same text is analysed once)."""
+    folded = fold(name).translate(_LATIN_EXTRA)
+    script = script_of(folded)
+    tokens: list[str] = []
+    for token in folded.split():
+        token_script = script_of(token)
+        if token_script in (Script.CYRILLIC, Script.GREEK):
+            token = _romanise(token)
+        elif token_script is Script.ARABIC and token.startswith("عبدال") and len(token) > 6:
+            tokens += ["عبد", token[5:]]
+            continue
+        tokens.append(token)
+    words: list[Word] = []
+    for text, core in _group(tokens):
+        word_script = script_of(text)
+        if word_script is Script.ARABIC:
+            words.append(_arabic_word(_strip_article_arabic(text), core))
+        elif word_script is Script.LATIN:
+            words.append(_latin_word(text, core))
+        else:
+            plain = unicodedata.normalize("NFC", text)
+            words.append(Word(plain, word_script, ((plain, ()),), frozenset()))
+    return AnalysedName(name, script, tuple(w for w in words if w.text))

@@ -1,0 +1,291 @@
+"""Pairwise comparison: evidence weighed in bits and turned into a calibrated score.
+
+The model is Fellegi-Sunter's: every field compared gives an agreement level, and each level
+a weight ``log2(m / u)`` where *m* is the chance of that level when both entries describe the
+same person and *u* the chance when they do not. Weights add (the fields are treated as
+independent evidence), a prior ``PRIOR_BITS`` states how unlikely it is that a given pair from
+a large list is one person, and the score is the posterior probability
+``1 / (1 + 2 ** -(PRIOR_BITS + sum of weights))``.
+
+Names weigh by rarity (the *u* of a word is how common its skeleton is, see
+:mod:`passerelle.matching.frequencies`); dates, documents, nationality and place of birth by
+the tables below, whose *m* and *u* were set from the error rates registers are known for
+(day/month swaps, partial dates, OCR confusions, renewed passports) and checked against the
+benchmarks in ``bench/``. Nothing is learnt at run time. No protected characteristic (sex,
+religion, ethnicity, opinions) is a feature, and none may be added.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from passerelle.matching.countries import country_key
+from passerelle.matching.dates import DateAgreement, compare_dates, parse_birth_date
+from passerelle.matching.documents import DocumentAgreement, compare_documents
+from passerelle.matching.frequencies import PRIOR_FREQUENCIES, NameFrequencies
+from passerelle.matching.model import Comparison, Feature, PersonEntry
+from passerelle.matching.names import AnalysedName, Script, Word, analyse
+from passerelle.matching.skeleton import skeleton_similarity
+from passerelle.matching.text import fold
+
+#: log2 of the prior odds that a pair is one person: about one in 130,000.
+PRIOR_BITS = -17.0
+
+DATE_BITS = {
+    DateAgreement.SAME: 13.5,
+    DateAgreement.SWAPPED: 8.5,
+    DateAgreement.YEAR_OFF_BY_ONE: 8.0,
+    DateAgreement.SAME_YEAR_MONTH: 8.5,
+    DateAgreement.SAME_YEAR: 4.5,
+    DateAgreement.SAME_YEAR_DAY_DIFFERS: 1.0,
+    DateAgreement.SAME_YEAR_OTHER_DAY: -2.0,
+    DateAgreement.NEAR_YEAR: -0.5,
+    DateAgreement.DIFFERENT: -7.0,
+}
+DOCUMENT_BITS = {
+    DocumentAgreement.SAME: 20.0,
+    DocumentAgreement.CHECK_DIGIT: 19.0,
+    DocumentAgreement.CONFUSED: 17.0,
+    DocumentAgreement.DIFFERENT_SAME_COUNTRY: -1.5,
+    DocumentAgreement.DIFFERENT: -0.5,
+}
+NATIONALITY_SHARED = 1.0
+NATIONALITY_NONE_SHARED = -2.0
+PLACE_SAME = 2.5
+PLACE_SIMILAR = 1.0
+PLACE_DIFFERENT = -1.0
+#: A word of the shorter name that matches nothing in the other (a different family name).
+UNMATCHED_WORD = -4.5
+#: A further word of the longer name (a middle name, a second surname); at most EXTRA_CAP.
+EXTRA_WORD = -1.0
+EXTRA_CAP = -2.0
+CLOSE_AT = 0.7
+
+
+class WordLevel(StrEnum):
+    """How two name words agree."""
+
+    EXACT = "same spelling"
+    VARIANT = "known variant"
+    SKELETON = "same skeleton"
+    CLOSE = "similar"
+    INITIAL = "initial"
+
+
+_M = {WordLevel.EXACT: 0.9, WordLevel.VARIANT: 0.85, WordLevel.SKELETON: 0.75,
+      WordLevel.CLOSE: 0.25, WordLevel.INITIAL: 0.2}
+
+
+@dataclass(frozen=True, slots=True)
+class WordAgreement:
+    """The best agreement found between two words, with the conventions that explain it."""
+
+    level: WordLevel
+    similarity: float
+    notes: tuple[str, ...]
+
+
+@lru_cache(maxsize=1_000_000)
+def agree(a: Word, b: Word) -> WordAgreement | None:
+    """How two words agree, or None when they do not."""
+    if a.text == b.text:
+        return WordAgreement(WordLevel.EXACT, 1.0, ())
+    if a.forms and b.forms and not a.forms.isdisjoint(b.forms):
+        return WordAgreement(WordLevel.VARIANT, 1.0, ())
+    best: tuple[str, ...] | None = None
+    closest = 0.0
+    for skel_a, notes_a in a.readings:
+        for skel_b, notes_b in b.readings:
+            if skel_a == skel_b and skel_a:
+                notes = tuple(dict.fromkeys(notes_a + notes_b))
+                if best is None or len(notes) < len(best):
+                    best = notes
+            elif best is None and len(skel_a) >= 2 and len(skel_b) >= 2:
+                closest = max(closest, skeleton_similarity(skel_a, skel_b))
+    if best is not None:
+        return WordAgreement(WordLevel.SKELETON, 1.0, best)
+    if a.script == b.script == Script.LATIN and len(a.text) >= 4 and len(b.text) >= 4:
+        closest = max(closest, _text_similarity(a.text, b.text))
+    if closest >= CLOSE_AT:
+        return WordAgreement(WordLevel.CLOSE, closest, ())
+    if (a.initial or b.initial) and a.text[:1] == b.text[:1]:
+        return WordAgreement(WordLevel.INITIAL, 1.0, ())
+    return None
+
+
+def _text_similarity(a: str, b: str) -> float:
+    """1 - Levenshtein distance / longer length, for typos the skeleton does not absorb."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (ca != cb)))
+        previous = current
+    return 1.0 - previous[-1] / max(len(a), len(b))
+
+
+def word_weight(a: Word, b: Word, agreement: WordAgreement, freqs: NameFrequencies) -> float:
+    """The weight in bits of an agreement between two words."""
+    if agreement.level is WordLevel.INITIAL:
+        return math.log2(_M[WordLevel.INITIAL] / 0.06)
+    u = max(freqs.u(a.key), freqs.u(b.key))
+    if agreement.level is WordLevel.EXACT:
+        u *= 0.6
+    elif a.script != b.script:
+        u = min(0.5, u * 3.0)
+    if agreement.level is WordLevel.CLOSE:
+        u = min(0.5, u * (4.0 + 60.0 * (1.0 - agreement.similarity)))
+        return math.log2(_M[WordLevel.CLOSE] * agreement.similarity / u)
+    return math.log2(_M[agreement.level] / u)
+
+
+def _describe(a: Word, b: Word, agreement: WordAgreement, u: float) -> str:
+    level = agreement.level.value
+    if agreement.level is WordLevel.SKELETON and a.script != b.script:
+        level = "same consonant skeleton across scripts"
+    elif agreement.level is WordLevel.VARIANT and a.script != b.script:
+        level = "known transliteration"
+    elif agreement.level is WordLevel.CLOSE:
+        level = f"similar ({agreement.similarity:.0%})"
+    parts = [f"{a.text} ~ {b.text}: {level}", *agreement.notes]
+    if agreement.level is not WordLevel.INITIAL:
+        if u >= 0.01:
+            parts.append("common name")
+        elif u <= 0.0005:
+            parts.append("rare name")
+    return ", ".join(parts)
+
+
+def compare_names(a: AnalysedName, b: AnalysedName,
+                  freqs: NameFrequencies = PRIOR_FREQUENCIES) -> tuple[float, list[Feature]]:
+    """The weight of two names' agreement and the features that make it.
+
+    Words pair up whatever their order (given and family names swapped or missing); each
+    word is used once, the strongest agreements first.
+    """
+    candidates: list[tuple[float, int, int, WordAgreement]] = []
+    for i, wa in enumerate(a.words):
+        for j, wb in enumerate(b.words):
+            agreement = agree(wa, wb)
+            if agreement is not None:
+                candidates.append((word_weight(wa, wb, agreement, freqs), i, j, agreement))
+    candidates.sort(key=lambda c: -c[0])
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    total = 0.0
+    features: list[Feature] = []
+    order: list[tuple[int, int]] = []
+    for weight, i, j, agreement in candidates:
+        if i in used_a or j in used_b or weight <= 0.0:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        order.append((i, j))
+        total += weight
+        wa, wb = a.words[i], b.words[j]
+        u = max(freqs.u(wa.key), freqs.u(wb.key))
+        features.append(Feature("name", round(weight, 1), _describe(wa, wb, agreement, u)))
+    left_a = len(a.words) - len(used_a)
+    left_b = len(b.words) - len(used_b)
+    missing = min(left_a, left_b)
+    extra = abs(left_a - left_b)
+    if missing:
+        weight = UNMATCHED_WORD * missing
+        total += weight
+        names = [w.text for k, w in enumerate(a.words) if k not in used_a]
+        others = [w.text for k, w in enumerate(b.words) if k not in used_b]
+        features.append(Feature("name", weight, f"{' '.join(names)} ≠ {' '.join(others)}"))
+    if extra:
+        weight = max(EXTRA_CAP, EXTRA_WORD * extra)
+        total += weight
+        features.append(Feature("name", weight, f"{extra} more name word(s) on one side"))
+    if not order and not a.words and not b.words:
+        return 0.0, []
+    swapped = any(i1 < i2 and j1 > j2 for (i1, j1) in order for (i2, j2) in order)
+    if swapped:
+        features.append(Feature("name", 0.0, "word order differs"))
+    return total, features
+
+
+def _best_names(a: PersonEntry, b: PersonEntry,
+                freqs: NameFrequencies) -> tuple[float, list[Feature]]:
+    best: tuple[float, list[Feature]] | None = None
+    for name_a in a.names():
+        analysed_a = analyse(name_a)
+        for name_b in b.names():
+            result = compare_names(analysed_a, analyse(name_b), freqs)
+            if best is None or result[0] > best[0]:
+                best = result
+    return best if best is not None else (0.0, [])
+
+
+def _dates(a: PersonEntry, b: PersonEntry) -> list[Feature]:
+    date_a = parse_birth_date(a.date_of_birth)
+    date_b = parse_birth_date(b.date_of_birth)
+    if date_a is None or date_b is None:
+        return []
+    agreement = compare_dates(date_a, date_b)
+    return [Feature("date of birth", DATE_BITS[agreement], agreement.value)]
+
+
+def _documents(a: PersonEntry, b: PersonEntry) -> list[Feature]:
+    if not a.document_number.strip() or not b.document_number.strip():
+        return []
+    agreement = compare_documents(a.document_number, b.document_number,
+                                  country_key(a.document_country) if a.document_country else "",
+                                  country_key(b.document_country) if b.document_country else "")
+    return [Feature("document", DOCUMENT_BITS[agreement], agreement.value)]
+
+
+def _nationalities(a: PersonEntry, b: PersonEntry) -> list[Feature]:
+    keys_a = {country_key(n) for n in a.nationalities if n.strip()}
+    keys_b = {country_key(n) for n in b.nationalities if n.strip()}
+    if not keys_a or not keys_b:
+        return []
+    shared = keys_a & keys_b
+    if shared:
+        return [Feature("nationality", NATIONALITY_SHARED, f"shared ({', '.join(sorted(shared))})")]
+    return [Feature("nationality", NATIONALITY_NONE_SHARED, "none shared")]
+
+
+def _places(a: PersonEntry, b: PersonEntry) -> list[Feature]:
+    if not a.place_of_birth.strip() or not b.place_of_birth.strip():
+        return []
+    if fold(a.place_of_birth) == fold(b.place_of_birth):
+        return [Feature("place of birth", PLACE_SAME, "same")]
+    best = 0.0
+    for wa in analyse(a.place_of_birth).words:
+        for wb in analyse(b.place_of_birth).words:
+            agreement = agree(wa, wb)
+            if agreement is not None and agreement.level is not WordLevel.INITIAL:
+                best = max(best, agreement.similarity if agreement.level is WordLevel.CLOSE
+                           else 1.0)
+    if best >= 1.0:
+        return [Feature("place of birth", PLACE_SAME, "same place, other spelling")]
+    if best >= 0.75:
+        return [Feature("place of birth", PLACE_SIMILAR, "similar spelling")]
+    return [Feature("place of birth", PLACE_DIFFERENT, "different")]
+
+
+def score_of(bits: float) -> float:
+    """The posterior probability for a total weight of evidence (prior included)."""
+    if bits > 60:
+        return 1.0
+    if bits < -60:
+        return 0.0
+    return float(1.0 / (1.0 + 2.0 ** -bits))
+
+
+def compare(a: PersonEntry, b: PersonEntry,
+            freqs: NameFrequencies = PRIOR_FREQUENCIES) -> Comparison:
+    """The calibrated comparison of two entries, with the features that made it."""
+    weight, features = _best_names(a, b, freqs)
+    for evidence in (_dates(a, b), _documents(a, b), _nationalities(a, b), _places(a, b)):
+        for feature in evidence:
+            weight += feature.weight
+            features.append(feature)
+    return Comparison(round(score_of(PRIOR_BITS + weight), 4), tuple(features))

@@ -6,8 +6,8 @@ An entry is filed under keys derived from its names, date and document, each a 6
   skeletons of four classes or more, each skeleton with one class deleted, so that two words
   one edit apart (a typo, a dropped h) share a key;
 * ``y:`` the default skeleton of each word with the year of birth (a traveller is looked up
-  under their year and the years either side), which ranks namesakes born the same year
-  first when a name is very common;
+  under their year and the years either side), and ``m:`` with the year and month, which
+  rank namesakes born the same year and month first when a name is very common;
 * ``d:`` the document number with confusable letters folded.
 
 Retrieval adds, for each entry, the inverse document frequency of the keys it shares with
@@ -34,11 +34,17 @@ def key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") >> 1
 
 
+#: How much a shared key of each kind counts when candidates are ranked (times its IDF):
+#: a shared document number settles it, a name word with the year of birth counts more
+#: than the word alone, a word one edit away less.
+KIND_WEIGHTS = {"s": 1.0, "e": 0.35, "y": 1.5, "m": 1.5, "d": 12.0}
+
+
 @lru_cache(maxsize=200_000)
 def _skeleton_keys(skeleton: str) -> tuple[str, ...]:
-    keys = [skeleton]
+    keys = ["s:" + skeleton]
     if len(skeleton) >= MIN_DELETION_LENGTH:
-        keys += [skeleton[:i] + skeleton[i + 1:] for i in range(len(skeleton))]
+        keys += ["e:" + skeleton[:i] + skeleton[i + 1:] for i in range(len(skeleton))]
     return tuple(dict.fromkeys(keys))
 
 
@@ -58,7 +64,7 @@ def _name_keys(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
                 for key in _skeleton_keys(skeleton):
                     keys.setdefault(key, None)
             elif word.text:
-                keys.setdefault("=" + word.text, None)
+                keys.setdefault("s:=" + word.text, None)
     return tuple(keys), tuple(defaults)
 
 
@@ -70,21 +76,35 @@ def name_skeletons(entry: PersonEntry) -> set[str]:
     return out
 
 
-def entry_keys(entry: PersonEntry, *, query: bool = False) -> list[int]:
-    """The hashed blocking keys of an entry; a query also looks at the years either side."""
+def entry_keys(entry: PersonEntry, *, query: bool = False) -> list[tuple[int, float]]:
+    """The hashed blocking keys of an entry with their kind's weight.
+
+    A query also looks at the years either side of its year of birth, and matches a word
+    one edit away both ways: its own deletions against the entries' whole skeletons and
+    the entries' deletions, and its whole skeletons against the entries' deletions.
+    """
     skeleton_keys: dict[str, None] = {}
     defaults: dict[str, None] = {}
     for name in entry.names():
         keys, skeletons = _name_keys(name)
         skeleton_keys.update(dict.fromkeys(keys))
         defaults.update(dict.fromkeys(skeletons))
-    out = [key_hash("s:" + k) for k in skeleton_keys]
+    out = [(key_hash(k), KIND_WEIGHTS[k[0]]) for k in skeleton_keys]
+    if query:
+        # One edit either way: an extra class in the entry (its deletion equals our
+        # skeleton) or in the query (our deletion equals its skeleton).
+        crossed = {("e:" if k[0] == "s" else "s:") + k[2:] for k in skeleton_keys}
+        out += [(key_hash(k), KIND_WEIGHTS["e"]) for k in crossed - skeleton_keys.keys()]
     date = parse_birth_date(entry.date_of_birth)
     if date is not None:
         years = (date.year - 1, date.year, date.year + 1) if query else (date.year,)
-        out += [key_hash(f"y:{year}:{skel}") for year in years for skel in defaults]
+        out += [(key_hash(f"y:{year}:{skel}"), KIND_WEIGHTS["y"])
+                for year in years for skel in defaults]
+        if date.month is not None and not date.defaulted:
+            out += [(key_hash(f"m:{date.year}-{date.month}:{skel}"), KIND_WEIGHTS["m"])
+                    for skel in defaults]
     if entry.document_number.strip():
         document = confusion_key(entry.document_number)
         if len(document) >= 5:
-            out.append(key_hash("d:" + document))
+            out.append((key_hash("d:" + document), KIND_WEIGHTS["d"]))
     return out

@@ -10,7 +10,7 @@ lack. Unknown text resolves to None and is then compared as folded text.
 from __future__ import annotations
 
 import gettext
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -69,6 +69,7 @@ def resolve_country(text: str) -> str | None:
     return _table().get(key)
 
 
+@lru_cache(maxsize=4096)
 def country_key(text: str) -> str:
     """The comparable form of a country: its alpha-2 code, else the folded text."""
     return resolve_country(text) or fold(text)

@@ -82,9 +82,20 @@ class NameFrequencies:
         self._count = count
         self._population = population
         self._prior = prior()
+        self._memo: dict[str, float] = {}
+
+    def forget(self) -> None:
+        """Drop memoised values (the list's counts changed)."""
+        self._memo.clear()
 
     def u(self, key: str) -> float:
         """The chance that two different people agree on this skeleton."""
+        value = self._memo.get(key)
+        if value is None:
+            value = self._memo[key] = self._compute(key)
+        return value
+
+    def _compute(self, key: str) -> float:
         base = min(MAX_U, max(length_floor(key), self._prior.get(key, 0.0)))
         if self._count is None or self._population is None:
             return base

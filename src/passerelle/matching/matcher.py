@@ -37,6 +37,7 @@ from passerelle.matching.model import (
     PersonEntry,
 )
 from passerelle.matching.scoring import compare as compare_entries
+from passerelle.matching.scoring import prior_bits
 from passerelle.matching.store import EntryStore, decode_id
 
 FORMAT = "passerelle-matcher"
@@ -44,6 +45,7 @@ VERSION = 1
 MAX_POSTINGS = 50_000
 PENDING_LIMIT = 300_000
 CHUNK = 10_000
+RELATIVE_FLOOR = 0.2
 _EMPTY_KEYS: npt.NDArray[np.uint64] = np.zeros(0, dtype=np.uint64)
 
 
@@ -73,7 +75,7 @@ def compare(a: PersonEntry, b: PersonEntry) -> Comparison:
 class Matcher:
     """A watchlist index with incremental add/remove and batch screening."""
 
-    def __init__(self, *, threshold: float = DEFAULT_THRESHOLD, candidates: int = 30) -> None:
+    def __init__(self, *, threshold: float = DEFAULT_THRESHOLD, candidates: int = 40) -> None:
         if not 0.0 <= threshold <= 1.0:
             raise MatchingInputError("threshold", "must be between 0 and 1")
         self.threshold = threshold
@@ -109,7 +111,7 @@ class Matcher:
 
     def _store_entry(self, entry: PersonEntry) -> tuple[int, list[int]]:
         validate(entry)
-        keys = entry_keys(entry)
+        keys = [key for key, _weight in entry_keys(entry)]
         if entry.id in self._rows:
             self.remove(entry.id)
         row = self._store.append(entry)
@@ -121,6 +123,7 @@ class Matcher:
         self._rows[entry.id] = row
         for skeleton in name_skeletons(entry):
             self._counts[skeleton] = self._counts.get(skeleton, 0) + 1
+        self._frequencies.forget()
         return row, keys
 
     def add(self, entry: PersonEntry) -> None:
@@ -167,6 +170,7 @@ class Matcher:
                 self._counts[skeleton] = left
             else:
                 self._counts.pop(skeleton, None)
+        self._frequencies.forget()
         return True
 
     def compact(self) -> None:
@@ -197,7 +201,8 @@ class Matcher:
     # -- queries -------------------------------------------------------------------------
 
     def _candidates(self, entry: PersonEntry) -> npt.NDArray[np.int64]:
-        keys = list(dict.fromkeys(entry_keys(entry, query=True)))
+        weighted = dict(entry_keys(entry, query=True))
+        keys = list(weighted)
         if not keys or not self._rows:
             return np.zeros(0, dtype=np.int64)
         population = len(self._store)
@@ -217,7 +222,7 @@ class Matcher:
             if found is None or len(found) > MAX_POSTINGS:
                 continue
             chunks.append(found)
-            weights.append(math.log(1.0 + population / len(found)))
+            weights.append(weighted[key] * math.log(1.0 + population / len(found)))
             sizes.append(len(found))
         if not chunks:
             return np.zeros(0, dtype=np.int64)
@@ -229,7 +234,12 @@ class Matcher:
         rows, scores = rows[alive], scores[alive]
         if len(rows) > self.candidates:
             best = np.argpartition(-scores, self.candidates)[: self.candidates]
-            rows = rows[best]
+            rows, scores = rows[best], scores[best]
+        if len(rows):
+            # Entries sharing only a sliver of what the best candidate shares are not
+            # worth a full comparison.
+            keep = scores >= RELATIVE_FLOOR * scores.max()
+            rows = rows[keep]
         return rows.astype(np.int64)
 
     def query(self, entry: PersonEntry, *, threshold: float | None = None,
@@ -238,9 +248,10 @@ class Matcher:
         validate(entry)
         limit = self.threshold if threshold is None else threshold
         hits: list[Hit] = []
+        prior = prior_bits(len(self._rows))
         for row in self._candidates(entry).tolist():
             candidate = self._store.get(row)
-            comparison = compare_entries(entry, candidate, self._frequencies)
+            comparison = compare_entries(entry, candidate, self._frequencies, prior)
             if comparison.score >= limit:
                 hits.append(Hit(candidate.id, comparison))
         hits.sort(key=lambda h: (-h.score, h.entry_id))
@@ -256,7 +267,7 @@ class Matcher:
         """Compare two entries with name frequencies counted on this list."""
         validate(a)
         validate(b)
-        return compare_entries(a, b, self._frequencies)
+        return compare_entries(a, b, self._frequencies, prior_bits(len(self._rows)))
 
     # -- persistence ---------------------------------------------------------------------
 

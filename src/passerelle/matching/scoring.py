@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 from passerelle.matching.countries import country_key
 from passerelle.matching.dates import DateAgreement, compare_dates, parse_birth_date
 from passerelle.matching.documents import DocumentAgreement, compare_documents
@@ -29,7 +31,6 @@ from passerelle.matching.frequencies import PRIOR_FREQUENCIES, NameFrequencies
 from passerelle.matching.model import Comparison, Feature, PersonEntry
 from passerelle.matching.names import AnalysedName, Script, Word, analyse
 from passerelle.matching.skeleton import skeleton_similarity
-from passerelle.matching.text import fold
 
 #: log2 of the prior odds that a pair is one person: about one in 130,000.
 PRIOR_BITS = -17.0
@@ -59,6 +60,9 @@ PLACE_SIMILAR = 1.0
 PLACE_DIFFERENT = -1.0
 #: A word of the shorter name that matches nothing in the other (a different family name).
 UNMATCHED_WORD = -4.5
+#: Name words are not independent evidence (given and family names of one language go
+#: together): every agreeing word after the strongest counts for this share of its weight.
+WORD_DEPENDENCE = 0.75
 #: A further word of the longer name (a middle name, a second surname); at most EXTRA_CAP.
 EXTRA_WORD = -1.0
 EXTRA_CAP = -2.0
@@ -104,10 +108,11 @@ def agree(a: Word, b: Word) -> WordAgreement | None:
                 if best is None or len(notes) < len(best):
                     best = notes
             elif best is None and len(skel_a) >= 2 and len(skel_b) >= 2:
-                closest = max(closest, skeleton_similarity(skel_a, skel_b))
+                closest = max(closest, skeleton_similarity(skel_a, skel_b, CLOSE_AT))
     if best is not None:
         return WordAgreement(WordLevel.SKELETON, 1.0, best)
-    if a.script == b.script == Script.LATIN and len(a.text) >= 4 and len(b.text) >= 4:
+    if closest < CLOSE_AT and a.script == b.script == Script.LATIN \
+            and len(a.text) >= 4 and len(b.text) >= 4:
         closest = max(closest, _text_similarity(a.text, b.text))
     if closest >= CLOSE_AT:
         return WordAgreement(WordLevel.CLOSE, closest, ())
@@ -118,14 +123,7 @@ def agree(a: Word, b: Word) -> WordAgreement | None:
 
 def _text_similarity(a: str, b: str) -> float:
     """1 - Levenshtein distance / longer length, for typos the skeleton does not absorb."""
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (ca != cb)))
-        previous = current
-    return 1.0 - previous[-1] / max(len(a), len(b))
+    return float(Levenshtein.normalized_similarity(a, b))
 
 
 def word_weight(a: Word, b: Word, agreement: WordAgreement, freqs: NameFrequencies) -> float:
@@ -184,6 +182,8 @@ def compare_names(a: AnalysedName, b: AnalysedName,
             continue
         used_a.add(i)
         used_b.add(j)
+        if order:
+            weight *= WORD_DEPENDENCE
         order.append((i, j))
         total += weight
         wa, wb = a.words[i], b.words[j]
@@ -255,11 +255,12 @@ def _nationalities(a: PersonEntry, b: PersonEntry) -> list[Feature]:
 def _places(a: PersonEntry, b: PersonEntry) -> list[Feature]:
     if not a.place_of_birth.strip() or not b.place_of_birth.strip():
         return []
-    if fold(a.place_of_birth) == fold(b.place_of_birth):
+    place_a, place_b = analyse(a.place_of_birth), analyse(b.place_of_birth)
+    if [w.text for w in place_a.words] == [w.text for w in place_b.words]:
         return [Feature("place of birth", PLACE_SAME, "same")]
     best = 0.0
-    for wa in analyse(a.place_of_birth).words:
-        for wb in analyse(b.place_of_birth).words:
+    for wa in place_a.words:
+        for wb in place_b.words:
             agreement = agree(wa, wb)
             if agreement is not None and agreement.level is not WordLevel.INITIAL:
                 best = max(best, agreement.similarity if agreement.level is WordLevel.CLOSE
@@ -280,12 +281,21 @@ def score_of(bits: float) -> float:
     return float(1.0 / (1.0 + 2.0 ** -bits))
 
 
-def compare(a: PersonEntry, b: PersonEntry,
-            freqs: NameFrequencies = PRIOR_FREQUENCIES) -> Comparison:
+def prior_bits(population: int) -> float:
+    """The prior for a pair drawn from a list of ``population`` entries.
+
+    A traveller who is on a list of N entries is one of them: the prior odds that a given
+    entry is the one are about 1 in N (never taken above ``PRIOR_BITS``).
+    """
+    return min(PRIOR_BITS, -math.log2(max(population, 1)) - 1.0)
+
+
+def compare(a: PersonEntry, b: PersonEntry, freqs: NameFrequencies = PRIOR_FREQUENCIES,
+            prior: float = PRIOR_BITS) -> Comparison:
     """The calibrated comparison of two entries, with the features that made it."""
     weight, features = _best_names(a, b, freqs)
     for evidence in (_dates(a, b), _documents(a, b), _nationalities(a, b), _places(a, b)):
         for feature in evidence:
             weight += feature.weight
             features.append(feature)
-    return Comparison(round(score_of(PRIOR_BITS + weight), 4), tuple(features))
+    return Comparison(round(score_of(prior + weight), 4), tuple(features))

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 #: Classes: B (b p), T (t ط ث), D (d ض ذ ظ), S (s z ص س ز), C (sh ش, tch چ), J (j ج),
 #: X (kh خ), H (h ح ه), K (k q c ق ك), G (g غ گ), F (f v ف ڤ), L, M, N, R.
 _ARABIC = {
@@ -140,12 +142,18 @@ def latin_readings(word: str) -> tuple[Reading, ...]:
 
 
 @lru_cache(maxsize=500_000)
-def skeleton_similarity(a: str, b: str) -> float:
-    """1 - weighted edit distance / longer length; near classes substitute for half an edit."""
+def skeleton_similarity(a: str, b: str, floor: float = 0.5) -> float:
+    """1 - weighted edit distance / longer length; near classes substitute for half an edit.
+
+    Pairs that cannot reach ``floor`` get 0 without the full computation.
+    """
     if a == b:
         return 1.0
     if not a or not b:
         return 0.0
+    longest = max(len(a), len(b))
+    if Levenshtein.distance(a, b) > 2 * (1.0 - floor) * longest:
+        return 0.0  # even with every substitution at half cost it stays below ``floor``
     previous = [float(j) for j in range(len(b) + 1)]
     for i, ca in enumerate(a, 1):
         current = [float(i)]

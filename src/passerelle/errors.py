@@ -10,7 +10,8 @@ problem+json through a single handler; the CLI prints them and exits non-zero.
     ├── ValidationFailed                  422 validation_failed      (field named)
     │   ├── InvalidMarking                422 invalid_marking
     │   ├── InvalidDate                   422 invalid_date
-    │   └── InvalidStix                   422 invalid_stix
+    │   ├── InvalidStix                   422 invalid_stix
+    │   └── InvalidCsv                    422 invalid_csv
     ├── BadRequest                        400 bad_request
     │   ├── JustificationRequired         400 justification_required
     │   ├── UnsupportedMediaType          415 unsupported_media_type
@@ -77,6 +78,16 @@ class InvalidStix(ValidationFailed):
 
     code = "invalid_stix"
     title = "Invalid STIX"
+
+
+class InvalidCsv(ValidationFailed):
+    """A CSV file that cannot be read as a whole: empty, not UTF-8, a required column missing.
+
+    Problems of single rows are not errors: readers report them row by row and go on.
+    """
+
+    code = "invalid_csv"
+    title = "Invalid CSV file"
 
 
 class BadRequest(PasserelleError):
@@ -169,6 +180,7 @@ ALL_ERRORS: tuple[type[PasserelleError], ...] = (
     InvalidMarking,
     InvalidDate,
     InvalidStix,
+    InvalidCsv,
     BadRequest,
     JustificationRequired,
     UnsupportedMediaType,

@@ -27,7 +27,7 @@ def test_the_tree_holds_every_command_of_the_brief() -> None:
     assert names >= {"init", "seed", "serve", "import", "export", "user add", "user list",
                      "user set-roles", "user disable", "user enable", "user password",
                      "token issue", "token list", "token revoke", "audit verify",
-                     "audit export"}
+                     "audit export", "screen"}
 
 
 @pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=lambda p: " ".join(p) or "root")

@@ -4,7 +4,7 @@ Each command group lives in its own module and registers itself here. Errors of 
 ``PasserelleError`` tree are caught once, by the root group, so that every command (and the
 test runner, which calls the app directly) shows them the same way: code, field and detail in
 red on stderr, exit status 2. Exit status 1 is kept for "the command ran and found a problem"
-(objects rejected by an import, a broken audit chain).
+(objects rejected by an import, rows rejected by a screening, a broken audit chain).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import typer
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from passerelle.cli import audit, init, seed, serve, tokens, transfer, users
+from passerelle.cli import audit, init, screen, seed, serve, tokens, transfer, users
 from passerelle.cli.context import err
 from passerelle.errors import PasserelleError
 
@@ -58,6 +58,7 @@ init.register(app)
 seed.register(app)
 serve.register(app)
 transfer.register(app)
+screen.register(app)
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
 app.add_typer(audit.app, name="audit")

@@ -145,15 +145,17 @@ class Matcher:
         hashes: list[int] = []
         rows: list[int] = []
         done = 0
-        for entry in entries:
-            row, keys = self._store_entry(entry)
-            unique = set(keys)
-            hashes.extend(unique)
-            rows.extend([row] * len(unique))
-            done += 1
-            if progress is not None and done % CHUNK == 0:
-                progress(done)
-        self._merge(np.array(hashes, dtype=np.uint64), np.array(rows, dtype=np.int32))
+        try:
+            for entry in entries:
+                row, keys = self._store_entry(entry)
+                unique = set(keys)
+                hashes.extend(unique)
+                rows.extend([row] * len(unique))
+                done += 1
+                if progress is not None and done % CHUNK == 0:
+                    progress(done)
+        finally:
+            self._merge(np.array(hashes, dtype=np.uint64), np.array(rows, dtype=np.int32))
         if progress is not None:
             progress(done)
         return done

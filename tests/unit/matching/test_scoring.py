@@ -117,7 +117,8 @@ def test_impossible_dates_are_refused_naming_the_field(bad: str) -> None:
 ])
 def test_date_agreements(a: str, b: str, agreement: DateAgreement) -> None:
     date_a, date_b = parse_birth_date(a), parse_birth_date(b)
-    assert date_a is not None and date_b is not None
+    assert date_a is not None
+    assert date_b is not None
     assert compare_dates(date_a, date_b) is agreement
 
 

@@ -38,6 +38,7 @@ from passerelle.matching.text import fold
 
 ARTICLE_DROPPED = "article al- dropped"
 PARTICLE_MISSING = "without the particle"
+ARTICLE_KEPT = "al- read as part of the name"
 
 
 class Script(StrEnum):
@@ -230,8 +231,13 @@ def _latin_word(text: str, core: str | None) -> Word:
 
 
 def _arabic_word(text: str, core: str | None) -> Word:
-    readings: list[Reading] = [(arabic_skeleton(text), ())]
-    forms = {text}
+    stripped = _strip_article_arabic(text)
+    readings: list[Reading] = [(arabic_skeleton(stripped), ())]
+    forms = {stripped}
+    if stripped != text:  # al- may be the article or the name's own letters (الياس)
+        readings.append((arabic_skeleton(text), (ARTICLE_KEPT,)))
+        forms.add(text)
+    text = stripped
     if core is not None and core != text:
         note = f"{PARTICLE_MISSING} {text[: len(text) - len(core)]}"
         readings.append((arabic_skeleton(core), (note,)))
@@ -265,7 +271,7 @@ def analyse(name: str) -> AnalysedName:
     for text, core in _group(tokens):
         word_script = script_of(text)
         if word_script is Script.ARABIC:
-            words.append(_arabic_word(_strip_article_arabic(text), core))
+            words.append(_arabic_word(text, core))
         elif word_script is Script.LATIN:
             words.append(_latin_word(text, core))
         else:

@@ -23,6 +23,7 @@ ph = f, ou/oe = u (a vowel), qu/ck/q/c (before a, o, u) = k, c before e/i = s, x
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
@@ -46,6 +47,11 @@ DUTCH_J = "Dutch/German j = y"
 GERMAN_CH = "German/Dutch ch = kh"
 FRENCH_G = "French g = j"
 SPANISH_G = "Spanish g = kh"
+EGYPTIAN_G = "Egyptian/English g = j"
+MAGHREBI_G = "Maghrebi g = q"
+FRENCH_C = "French ç = s"
+SPANISH_LL = "Spanish ll = y"
+FRENCH_SILENT = "French silent final letter"
 
 #: Near classes: a substitution between them costs half an edit (k/g, t/d, s/z-sh...).
 _NEAR = frozenset({
@@ -71,6 +77,8 @@ def arabic_skeleton(word: str) -> str:
     """The skeleton of a folded Arabic-script word (a final ه, ta marbuta folded, is silent)."""
     if word.endswith("ه") and len(word) > 2:
         word = word[:-1]
+    # The usual spellings of English and Spanish ch, and of dj.
+    word = word.replace("تش", "ش").replace("دج", "ج")
     return _collapse("".join(_ARABIC.get(ch, "") for ch in word if ch not in _ARABIC_SILENT))
 
 
@@ -87,6 +95,8 @@ def _step(word: str, i: int) -> tuple[int, list[tuple[str, str | None]]]:
     two = rest[:2]
     if two == "ch":
         return 2, [("C", None), ("X", GERMAN_CH)]
+    if two == "wh":
+        return 2, [("", None)]
     simple = {"sh": "C", "sj": "C", "kh": "X", "gh": "G", "dj": "J", "zh": "J", "th": "T",
               "dh": "D", "ph": "F", "ck": "K", "qu": "K"}
     if two in simple:
@@ -98,9 +108,15 @@ def _step(word: str, i: int) -> tuple[int, list[tuple[str, str | None]]]:
             return 2, [("G", None)]
         if nxt in _FRONT:
             return 1, [("G", None), ("J", FRENCH_G), ("X", SPANISH_G)]
-        return 1, [("G", None)]
+        return 1, [("G", None), ("K", MAGHREBI_G), ("J", EGYPTIAN_G)]
     if ch == "c":
-        return 1, [("S" if nxt in _FRONT else "K", None)]
+        if nxt in _FRONT:
+            return 1, [("S", None)]
+        if nxt in ("a", "o", "u"):
+            return 1, [("K", None), ("S", FRENCH_C)]
+        return 1, [("K", None)]
+    if two == "ll":
+        return 2, [("L", None), ("", SPANISH_LL)]
     if ch == "h":
         # Silent after a vowel at the end of a word (Fatimah, Abdallah) and after the
         # consonant classes it does not form a digraph with.
@@ -114,13 +130,28 @@ def _step(word: str, i: int) -> tuple[int, list[tuple[str, str | None]]]:
     return 1, [(table.get(ch, ""), None)]
 
 
+_SILENT_END = re.compile(r"(?<=[aeiouy])(?:lt|ts|ds|t|d|s|x|z)$|(?<=i)er$")
+
+
 @lru_cache(maxsize=200_000)
 def latin_readings(word: str) -> tuple[Reading, ...]:
     """Every skeleton a folded Latin word may have, the default reading first.
 
     At most a handful of readings are kept: the default, then those needing the fewest
-    conventions.
+    conventions. French words that end in a silent consonant (Dassault, Maillot, Tillier)
+    are also read without it.
     """
+    readings = _readings(word)
+    if len(word) >= 5 and (silent := _SILENT_END.search(word)):
+        quiet = word[: silent.start()] + ("e" if silent.group() == "er" else "")
+        seen = {skel for skel, _ in readings}
+        extra = [(skel, (*notes, FRENCH_SILENT)) for skel, notes in _readings(quiet)[:2]
+                 if skel not in seen]
+        readings = readings[: _MAX_READINGS - len(extra)] + tuple(extra)
+    return readings
+
+
+def _readings(word: str) -> tuple[Reading, ...]:
     partial: list[tuple[str, tuple[str, ...]]] = [("", ())]
     i = 0
     while i < len(word):

@@ -28,7 +28,7 @@ from passerelle.matching.skeleton import arabic_skeleton, latin_readings
 
 PRIOR_WEIGHT = 20_000.0
 MAX_U = 0.08
-_LENGTH_FLOOR = (0.06, 0.04, 0.01, 0.002, 0.0005, 0.0002)
+_LENGTH_FLOOR = (0.06, 0.02, 0.003, 0.0008, 0.0003, 0.00015)
 _RARE_FLOOR = 0.00008
 
 #: Names very common among the people the partner agencies list (given and family names).

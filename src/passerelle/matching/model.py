@@ -106,6 +106,8 @@ class Comparison:
 
     score: float
     features: tuple[Feature, ...] = field(default=())
+    #: The total weight of evidence in bits, prior included (score = 1 / (1 + 2 ** -bits)).
+    bits: float = 0.0
 
     @property
     def band(self) -> Band | None:

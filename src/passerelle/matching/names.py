@@ -109,6 +109,10 @@ _ABD = frozenset({"abd", "abdel", "abdul", "abdal", "abdoul", "abdil", "abdou", 
 _EUROPEAN = frozenset({"de", "van", "von", "der", "den", "du", "da", "di", "del", "della",
                        "la", "le", "ter", "ten", "dos", "das", "des", "vande", "vanden",
                        "vander", "mac", "mc"})
+#: Titles and honorifics: not part of the name.
+TITLES = frozenset({"mr", "mrs", "ms", "mme", "mlle", "dr", "prof", "sr", "sra", "don", "dona",
+                    "sheikh", "cheikh", "shaykh", "hajj", "hadj", "haj", "imam", "sayyid",
+                    "herr", "frau", "dhr", "mevr", "monsieur", "madame", "sir", "lady"})
 _JOINED_LATIN = ("ben", "bin", "bou", "abou", "abu", "ait", "el", "al")
 _ABD_JOINED = ("abdel", "abdul", "abdal", "abdoul", "abdil")
 
@@ -139,7 +143,7 @@ class Word:
         return len(self.text) == 1
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class AnalysedName:
     """A name split into its words, with its script."""
 
@@ -267,6 +271,8 @@ def analyse(name: str) -> AnalysedName:
             tokens += ["عبد", token[5:]]
             continue
         tokens.append(token)
+    if any(t not in TITLES for t in tokens):
+        tokens = [t for t in tokens if t not in TITLES]
     words: list[Word] = []
     for text, core in _group(tokens):
         word_script = script_of(text)
@@ -278,3 +284,15 @@ def analyse(name: str) -> AnalysedName:
             plain = unicodedata.normalize("NFC", text)
             words.append(Word(plain, word_script, ((plain, ()),), frozenset()))
     return AnalysedName(name, script, tuple(w for w in words if w.text))
+
+
+@lru_cache(maxsize=100_000)
+def joined_words(name: AnalysedName) -> tuple[tuple[int, Word], ...]:
+    """Each pair of adjacent Latin words of a name written as one word, with its position."""
+    out: list[tuple[int, Word]] = []
+    for i in range(len(name.words) - 1):
+        first, second = name.words[i], name.words[i + 1]
+        if first.script is Script.LATIN and second.script is Script.LATIN \
+                and len(first.text) > 1 and len(second.text) > 1:
+            out.append((i, _latin_word(first.text + second.text, None)))
+    return tuple(out)

@@ -29,7 +29,7 @@ from passerelle.matching.dates import DateAgreement, compare_dates, parse_birth_
 from passerelle.matching.documents import DocumentAgreement, compare_documents
 from passerelle.matching.frequencies import PRIOR_FREQUENCIES, NameFrequencies
 from passerelle.matching.model import Comparison, Feature, PersonEntry
-from passerelle.matching.names import AnalysedName, Script, Word, analyse
+from passerelle.matching.names import AnalysedName, Script, Word, analyse, joined_words
 from passerelle.matching.skeleton import skeleton_similarity
 
 #: log2 of the prior odds that a pair is one person: about one in 130,000.
@@ -57,9 +57,9 @@ NATIONALITY_SHARED = 1.0
 NATIONALITY_NONE_SHARED = -2.0
 PLACE_SAME = 2.5
 PLACE_SIMILAR = 1.0
-PLACE_DIFFERENT = -1.0
+PLACE_DIFFERENT = -0.5
 #: A word of the shorter name that matches nothing in the other (a different family name).
-UNMATCHED_WORD = -4.5
+UNMATCHED_WORD = -5.5
 #: Name words are not independent evidence (given and family names of one language go
 #: together): every agreeing word after the strongest counts for this share of its weight.
 WORD_DEPENDENCE = 0.75
@@ -80,7 +80,30 @@ class WordLevel(StrEnum):
 
 
 _M = {WordLevel.EXACT: 0.9, WordLevel.VARIANT: 0.85, WordLevel.SKELETON: 0.75,
-      WordLevel.CLOSE: 0.25, WordLevel.INITIAL: 0.2}
+      WordLevel.CLOSE: 0.75, WordLevel.INITIAL: 0.2}
+CLOSE_PENALTY = 2.0
+CROSS_SCRIPT_CLOSE_PENALTY = 4.0
+VOWEL_PENALTY = 6.0
+_VOWEL_CLASSES = str.maketrans({"a": "a", "e": "e", "i": "i", "y": "i", "o": "u", "u": "u",
+                                "w": "u"})
+
+
+def vowel_similarity(a: str, b: str) -> float:
+    """How alike the vowels of two Latin words are (ou = u = o, y = i; doubled ones count once)."""
+    return float(Levenshtein.normalized_similarity(_vowels(a), _vowels(b)))
+
+
+@lru_cache(maxsize=200_000)
+def _vowels(word: str) -> str:
+    out: list[str] = []
+    for ch in word.replace("ou", "u").replace("oe", "u").replace("ee", "i"):
+        if ch in "aeiouyw":
+            cls = ch.translate(_VOWEL_CLASSES)
+            if not out or out[-1] != cls:
+                out.append(cls)
+        elif out and out[-1] != "|":
+            out.append("|")
+    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +149,19 @@ def _text_similarity(a: str, b: str) -> float:
     return float(Levenshtein.normalized_similarity(a, b))
 
 
+def _length_penalty(a: Word, b: Word) -> float:
+    """Bits against an Arabic-script word much longer or shorter than its Latin partner.
+
+    Arabic script writes consonants and long vowels: it runs 0.5 to 1.25 times the length
+    of a Latin spelling of the same name in 99% of published pairs.
+    """
+    arabic, latin = (a, b) if a.script is Script.ARABIC else (b, a)
+    if arabic.script is not Script.ARABIC or latin.script is not Script.LATIN:
+        return 0.0
+    ratio = len(arabic.text) / max(1, len(latin.text))
+    return 12.0 * (max(0.0, ratio - 1.25) + max(0.0, 0.5 - ratio))
+
+
 def word_weight(a: Word, b: Word, agreement: WordAgreement, freqs: NameFrequencies) -> float:
     """The weight in bits of an agreement between two words."""
     if agreement.level is WordLevel.INITIAL:
@@ -135,10 +171,20 @@ def word_weight(a: Word, b: Word, agreement: WordAgreement, freqs: NameFrequenci
         u *= 0.6
     elif a.script != b.script:
         u = min(0.5, u * 3.0)
+    weight = math.log2(_M[agreement.level] / u)
+    if a.script != b.script:
+        weight -= _length_penalty(a, b)
     if agreement.level is WordLevel.CLOSE:
-        u = min(0.5, u * (4.0 + 60.0 * (1.0 - agreement.similarity)))
-        return math.log2(_M[WordLevel.CLOSE] * agreement.similarity / u)
-    return math.log2(_M[agreement.level] / u)
+        # A near miss: the agreement a same-spelling pair would give, less a penalty that
+        # grows with the distance (a typo in a rare name still says a lot).
+        weight -= CLOSE_PENALTY + 12.0 * (1.0 - agreement.similarity)
+        if a.script != b.script:
+            weight -= CROSS_SCRIPT_CLOSE_PENALTY
+    elif agreement.level is WordLevel.SKELETON and a.script == b.script == Script.LATIN:
+        # Same consonants, other vowels: Youssef/Yusuf keep their weight, Craterus/Crothers
+        # do not.
+        weight -= VOWEL_PENALTY * (1.0 - vowel_similarity(a.text, b.text))
+    return weight
 
 
 def _describe(a: Word, b: Word, agreement: WordAgreement, u: float) -> str:
@@ -163,30 +209,47 @@ def compare_names(a: AnalysedName, b: AnalysedName,
     """The weight of two names' agreement and the features that make it.
 
     Words pair up whatever their order (given and family names swapped or missing); each
-    word is used once, the strongest agreements first.
+    word is used once, the strongest agreements first. When one name has more words, two
+    adjacent words of it may also pair with one word of the other (Jean Pierre /
+    Jeanpierre, Abdel Kader / Abdelkader).
     """
-    candidates: list[tuple[float, int, int, WordAgreement]] = []
+    candidates: list[tuple[float, tuple[int, ...], tuple[int, ...], Word, Word,
+                           WordAgreement]] = []
     for i, wa in enumerate(a.words):
         for j, wb in enumerate(b.words):
             agreement = agree(wa, wb)
             if agreement is not None:
-                candidates.append((word_weight(wa, wb, agreement, freqs), i, j, agreement))
+                candidates.append((word_weight(wa, wb, agreement, freqs), (i,), (j,), wa, wb,
+                                   agreement))
+    if len(a.words) != len(b.words):
+        longer, shorter, flip = (a, b, False) if len(a.words) > len(b.words) else (b, a, True)
+        for i, joined in joined_words(longer):
+            for j, single in enumerate(shorter.words):
+                agreement = agree(joined, single)
+                if agreement is None or agreement.level is WordLevel.INITIAL:
+                    continue
+                weight = word_weight(joined, single, agreement, freqs)
+                pair, one = (i, i + 1), (j,)
+                if flip:
+                    candidates.append((weight, one, pair, single, joined, agreement))
+                else:
+                    candidates.append((weight, pair, one, joined, single, agreement))
     candidates.sort(key=lambda c: -c[0])
     used_a: set[int] = set()
     used_b: set[int] = set()
     total = 0.0
     features: list[Feature] = []
     order: list[tuple[int, int]] = []
-    for weight, i, j, agreement in candidates:
-        if i in used_a or j in used_b or weight <= 0.0:
+    for weight, ia, jb, wa, wb, agreement in candidates:
+        # A weak agreement still beats a clear disagreement (UNMATCHED_WORD).
+        if weight <= UNMATCHED_WORD or used_a.intersection(ia) or used_b.intersection(jb):
             continue
-        used_a.add(i)
-        used_b.add(j)
-        if order:
+        used_a.update(ia)
+        used_b.update(jb)
+        if order and weight > 0.0:
             weight *= WORD_DEPENDENCE
-        order.append((i, j))
+        order.append((ia[0], jb[0]))
         total += weight
-        wa, wb = a.words[i], b.words[j]
         u = max(freqs.u(wa.key), freqs.u(wb.key))
         features.append(Feature("name", round(weight, 1), _describe(wa, wb, agreement, u)))
     left_a = len(a.words) - len(used_a)
@@ -298,4 +361,4 @@ def compare(a: PersonEntry, b: PersonEntry, freqs: NameFrequencies = PRIOR_FREQU
         for feature in evidence:
             weight += feature.weight
             features.append(feature)
-    return Comparison(round(score_of(prior + weight), 4), tuple(features))
+    return Comparison(score_of(prior + weight), tuple(features), prior + weight)

@@ -52,6 +52,7 @@ MAGHREBI_G = "Maghrebi g = q"
 FRENCH_C = "French ç = s"
 SPANISH_LL = "Spanish ll = y"
 FRENCH_SILENT = "French silent final letter"
+SLAVIC_C = "Slavic c = ch"
 
 #: Near classes: a substitution between them costs half an edit (k/g, t/d, s/z-sh...).
 _NEAR = frozenset({
@@ -114,14 +115,18 @@ def _step(word: str, i: int) -> tuple[int, list[tuple[str, str | None]]]:
             return 1, [("S", None)]
         if nxt in ("a", "o", "u"):
             return 1, [("K", None), ("S", FRENCH_C)]
+        if i > 0 and word[i - 1] in _VOWELS:  # Jukic, Halilovic: c/ć/č = ch
+            return 1, [("K", None), ("C", SLAVIC_C)]
         return 1, [("K", None)]
     if two == "ll":
         return 2, [("L", None), ("", SPANISH_LL)]
     if ch == "h":
-        # Silent after a vowel at the end of a word (Fatimah, Abdallah) and after the
-        # consonant classes it does not form a digraph with.
-        if i == len(word) - 1 and i > 0:
-            return 1, [("", None)]
+        # Often silent after a vowel: at the end of a word (Fatimah, Abdallah, but Samah =
+        # سماح) and before a consonant (John, Kohler, but Ahmed = احمد).
+        if i > 0 and word[i - 1] in _VOWELS and (not nxt or nxt not in _VOWELS):
+            if not nxt:
+                return 1, [("", None), ("H", None)]
+            return 1, [("H", None), ("", None)]
         return 1, [("H", None)]
     if ch == "x":
         return 1, [("KS", None)]
@@ -174,7 +179,9 @@ def _readings(word: str) -> tuple[Reading, ...]:
 
 @lru_cache(maxsize=500_000)
 def skeleton_similarity(a: str, b: str, floor: float = 0.5) -> float:
-    """1 - weighted edit distance / longer length; near classes substitute for half an edit.
+    """1 - weighted edit distance / longer length.
+
+    Near classes substitute for half an edit, and h (often silent) comes and goes for half.
 
     Pairs that cannot reach ``floor`` get 0 without the full computation.
     """
@@ -185,9 +192,11 @@ def skeleton_similarity(a: str, b: str, floor: float = 0.5) -> float:
     longest = max(len(a), len(b))
     if Levenshtein.distance(a, b) > 2 * (1.0 - floor) * longest:
         return 0.0  # even with every substitution at half cost it stays below ``floor``
-    previous = [float(j) for j in range(len(b) + 1)]
-    for i, ca in enumerate(a, 1):
-        current = [float(i)]
+    previous = [0.0]
+    for cb in b:
+        previous.append(previous[-1] + (0.5 if cb == "H" else 1.0))
+    for ca in a:
+        current = [previous[0] + (0.5 if ca == "H" else 1.0)]
         for j, cb in enumerate(b, 1):
             if ca == cb:
                 cost = 0.0
@@ -195,6 +204,8 @@ def skeleton_similarity(a: str, b: str, floor: float = 0.5) -> float:
                 cost = 0.5
             else:
                 cost = 1.0
-            current.append(min(previous[j] + 1.0, current[j - 1] + 1.0, previous[j - 1] + cost))
+            current.append(min(previous[j] + (0.5 if ca == "H" else 1.0),
+                               current[j - 1] + (0.5 if cb == "H" else 1.0),
+                               previous[j - 1] + cost))
         previous = current
     return max(0.0, 1.0 - previous[-1] / max(len(a), len(b)))

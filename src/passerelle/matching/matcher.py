@@ -46,6 +46,8 @@ MAX_POSTINGS = 50_000
 PENDING_LIMIT = 300_000
 CHUNK = 10_000
 RELATIVE_FLOOR = 0.2
+#: Postings kept before duplicates are removed: a row repeats once per key it shares.
+WIDEN = 30
 _EMPTY_KEYS: npt.NDArray[np.uint64] = np.zeros(0, dtype=np.uint64)
 
 
@@ -89,6 +91,7 @@ class Matcher:
         self._pending: dict[int, list[int]] = {}
         self._pending_count = 0
         self._counts: dict[str, int] = {}
+        self._scratch: npt.NDArray[np.float64] = np.zeros(0, dtype=np.float64)
         self._frequencies = NameFrequencies(self._count, self.__len__)
 
     # -- size and membership -------------------------------------------------------------
@@ -212,7 +215,6 @@ class Matcher:
         slots = np.searchsorted(self._keys, wanted)
         chunks: list[npt.NDArray[np.int32]] = []
         weights: list[float] = []
-        sizes: list[int] = []
         for key, slot in zip(keys, slots.tolist(), strict=True):
             found: npt.NDArray[np.int32] | None = None
             if slot < len(self._keys) and int(self._keys[slot]) == key:
@@ -225,15 +227,24 @@ class Matcher:
                 continue
             chunks.append(found)
             weights.append(weighted[key] * math.log(1.0 + population / len(found)))
-            sizes.append(len(found))
         if not chunks:
             return np.zeros(0, dtype=np.int64)
-        all_rows = np.concatenate(chunks)
-        all_weights = np.repeat(np.array(weights), sizes)
-        rows, inverse = np.unique(all_rows, return_inverse=True)
-        scores = np.bincount(inverse, weights=all_weights)
-        alive = self._alive[rows]
-        rows, scores = rows[alive], scores[alive]
+        # Rows are unique within a key, so each key's weight is added to a scratch array
+        # by plain fancy indexing; no sort of the (possibly long) postings is needed.
+        scratch = self._scratch_for(population)
+        for found, weight in zip(chunks, weights, strict=True):
+            scratch[found] += weight
+        touched = np.concatenate(chunks)
+        scores = scratch[touched] * self._alive[touched]
+        scratch[touched] = 0.0
+        wide = self.candidates * WIDEN
+        if len(touched) > wide:
+            top = np.argpartition(-scores, wide)[:wide]
+            touched, scores = touched[top], scores[top]
+        rows, first = np.unique(touched, return_index=True)
+        scores = scores[first]
+        live = scores > 0.0
+        rows, scores = rows[live], scores[live]
         if len(rows) > self.candidates:
             best = np.argpartition(-scores, self.candidates)[: self.candidates]
             rows, scores = rows[best], scores[best]
@@ -243,6 +254,11 @@ class Matcher:
             keep = scores >= RELATIVE_FLOOR * scores.max()
             rows = rows[keep]
         return rows.astype(np.int64)
+
+    def _scratch_for(self, size: int) -> npt.NDArray[np.float64]:
+        if len(self._scratch) < size:
+            self._scratch = np.zeros(max(1024, size * 2), dtype=np.float64)
+        return self._scratch
 
     def query(self, entry: PersonEntry, *, threshold: float | None = None,
               top: int = 10) -> list[Hit]:

@@ -131,6 +131,13 @@ class Word:
     script: Script
     readings: tuple[Reading, ...]
     forms: frozenset[str]
+    skeletons: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, text: str, script: Script, readings: tuple[Reading, ...],
+           forms: frozenset[str]) -> Word:
+        """A word with its set of skeletons computed."""
+        return cls(text, script, readings, forms, frozenset(skel for skel, _ in readings))
 
     @property
     def key(self) -> str:
@@ -231,7 +238,7 @@ def _latin_word(text: str, core: str | None) -> Word:
         note = f"{PARTICLE_MISSING} {text[: len(text) - len(part)]}"
         readings += [(skel, (*notes, note)) for skel, notes in latin_readings(part)]
         forms.update(_plausible_forms(part, latin_readings(part)))
-    return Word(text, Script.LATIN, _unique(readings), frozenset(forms))
+    return Word.of(text, Script.LATIN, _unique(readings), frozenset(forms))
 
 
 def _arabic_word(text: str, core: str | None) -> Word:
@@ -246,7 +253,7 @@ def _arabic_word(text: str, core: str | None) -> Word:
         note = f"{PARTICLE_MISSING} {text[: len(text) - len(core)]}"
         readings.append((arabic_skeleton(core), (note,)))
         forms.add(core)
-    return Word(text, Script.ARABIC, _unique(readings), frozenset(forms))
+    return Word.of(text, Script.ARABIC, _unique(readings), frozenset(forms))
 
 
 def _unique(readings: list[Reading]) -> tuple[Reading, ...]:
@@ -282,7 +289,7 @@ def analyse(name: str) -> AnalysedName:
             words.append(_latin_word(text, core))
         else:
             plain = unicodedata.normalize("NFC", text)
-            words.append(Word(plain, word_script, ((plain, ()),), frozenset()))
+            words.append(Word.of(plain, word_script, ((plain, ()),), frozenset()))
     return AnalysedName(name, script, tuple(w for w in words if w.text))
 
 

@@ -67,6 +67,9 @@ WORD_DEPENDENCE = 0.75
 EXTRA_WORD = -1.0
 EXTRA_CAP = -2.0
 CLOSE_AT = 0.7
+_EMPTY_ONLY = frozenset({""})
+#: Readings of each word tried for a near miss (the most usual ones).
+CLOSE_READINGS = 3
 
 
 class WordLevel(StrEnum):
@@ -122,18 +125,25 @@ def agree(a: Word, b: Word) -> WordAgreement | None:
         return WordAgreement(WordLevel.EXACT, 1.0, ())
     if a.forms and b.forms and not a.forms.isdisjoint(b.forms):
         return WordAgreement(WordLevel.VARIANT, 1.0, ())
-    best: tuple[str, ...] | None = None
+    common = a.skeletons & b.skeletons
+    if common and common != _EMPTY_ONLY:
+        best: tuple[str, ...] | None = None
+        for skel_a, notes_a in a.readings:
+            if skel_a not in common:
+                continue
+            for skel_b, notes_b in b.readings:
+                if skel_a == skel_b:
+                    notes = tuple(dict.fromkeys(notes_a + notes_b))
+                    if best is None or len(notes) < len(best):
+                        best = notes
+        return WordAgreement(WordLevel.SKELETON, 1.0, best or ())
     closest = 0.0
-    for skel_a, notes_a in a.readings:
-        for skel_b, notes_b in b.readings:
-            if skel_a == skel_b and skel_a:
-                notes = tuple(dict.fromkeys(notes_a + notes_b))
-                if best is None or len(notes) < len(best):
-                    best = notes
-            elif best is None and len(skel_a) >= 2 and len(skel_b) >= 2:
-                closest = max(closest, skeleton_similarity(skel_a, skel_b, CLOSE_AT))
-    if best is not None:
-        return WordAgreement(WordLevel.SKELETON, 1.0, best)
+    for skel_a, _ in a.readings[:CLOSE_READINGS]:
+        for skel_b, _ in b.readings[:CLOSE_READINGS]:
+            if len(skel_a) >= 2 and len(skel_b) >= 2:
+                similarity = skeleton_similarity(skel_a, skel_b, CLOSE_AT)
+                if similarity > closest:
+                    closest = similarity
     if closest < CLOSE_AT and a.script == b.script == Script.LATIN \
             and len(a.text) >= 4 and len(b.text) >= 4:
         closest = max(closest, _text_similarity(a.text, b.text))
@@ -268,8 +278,8 @@ def compare_names(a: AnalysedName, b: AnalysedName,
         features.append(Feature("name", weight, f"{extra} more name word(s) on one side"))
     if not order and not a.words and not b.words:
         return 0.0, []
-    swapped = any(i1 < i2 and j1 > j2 for (i1, j1) in order for (i2, j2) in order)
-    if swapped:
+    crossing = [j for _, j in sorted(order)]
+    if any(x > y for x, y in zip(crossing, crossing[1:], strict=False)):
         features.append(Feature("name", 0.0, "word order differs"))
     return total, features
 

@@ -53,6 +53,9 @@ FRENCH_C = "French ç = s"
 SPANISH_LL = "Spanish ll = y"
 FRENCH_SILENT = "French silent final letter"
 SLAVIC_C = "Slavic c = ch"
+TURKISH_C = "Turkish c = j"
+PERSIAN_V = "Persian/Turkish v = w"
+SILENT_GH = "English silent gh"
 
 #: Near classes: a substitution between them costs half an edit (k/g, t/d, s/z-sh...).
 _NEAR = frozenset({
@@ -100,8 +103,12 @@ def _step(word: str, i: int) -> tuple[int, list[tuple[str, str | None]]]:
         return 2, [("", None)]
     simple = {"sh": "C", "sj": "C", "kh": "X", "gh": "G", "dj": "J", "zh": "J", "th": "T",
               "dh": "D", "ph": "F", "ck": "K", "qu": "K"}
+    if two == "gh" and i + 2 == len(word) and i > 0:
+        return 2, [("G", None), ("", SILENT_GH)]
     if two in simple:
         return 2, [(simple[two], None)]
+    if ch == "v":
+        return 1, [("F", None), ("", PERSIAN_V)]
     if ch == "j":
         return 1, [("J", None), ("X", SPANISH_J), ("", DUTCH_J)]
     if ch == "g":
@@ -112,7 +119,7 @@ def _step(word: str, i: int) -> tuple[int, list[tuple[str, str | None]]]:
         return 1, [("G", None), ("K", MAGHREBI_G), ("J", EGYPTIAN_G)]
     if ch == "c":
         if nxt in _FRONT:
-            return 1, [("S", None)]
+            return 1, [("S", None), ("J", TURKISH_C)]
         if nxt in ("a", "o", "u"):
             return 1, [("K", None), ("S", FRENCH_C)]
         if i > 0 and word[i - 1] in _VOWELS:  # Jukic, Halilovic: c/ć/č = ch
@@ -131,7 +138,7 @@ def _step(word: str, i: int) -> tuple[int, list[tuple[str, str | None]]]:
     if ch == "x":
         return 1, [("KS", None)]
     table = {"b": "B", "p": "B", "t": "T", "d": "D", "s": "S", "z": "S", "k": "K", "q": "K",
-             "f": "F", "v": "F", "l": "L", "m": "M", "n": "N", "r": "R"}
+             "f": "F", "l": "L", "m": "M", "n": "N", "r": "R"}
     return 1, [(table.get(ch, ""), None)]
 
 

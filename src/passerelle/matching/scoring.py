@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz.distance import Levenshtein
 
@@ -279,7 +280,7 @@ def compare_names(a: AnalysedName, b: AnalysedName,
     if not order and not a.words and not b.words:
         return 0.0, []
     crossing = [j for _, j in sorted(order)]
-    if any(x > y for x, y in zip(crossing, crossing[1:], strict=False)):
+    if any(x > y for x, y in pairwise(crossing)):
         features.append(Feature("name", 0.0, "word order differs"))
     return total, features
 

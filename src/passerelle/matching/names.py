@@ -21,11 +21,14 @@ Analyses are cached per name text, so a watchlist entry is analysed once.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+
+from anyascii import anyascii
 
 from passerelle.matching.lexicon import load_lexicon
 from passerelle.matching.skeleton import (
@@ -77,26 +80,14 @@ def script_of(text: str) -> Script:
     return next(iter(found))
 
 
-_CYRILLIC = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
-    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
-     "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
-     "i", "yi", "ye", "g", "w"], strict=True))
-_GREEK = dict(zip(
-    "αβγδεζηθικλμνξοπρσςτυφχψω",
-    ["a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r",
-     "s", "s", "t", "y", "f", "kh", "ps", "o"], strict=True))
 _LATIN_EXTRA = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d",
                               "þ": "th", "ŋ": "ng", "ı": "i", "ʻ": "", "ʼ": "", "ʿ": "",
                               "ʾ": ""})
 
 
-def _romanise(word: str) -> str:
-    """A folded Cyrillic or Greek word in plain Latin letters (other letters kept)."""
-    out = []
-    for ch in word:
-        out.append(_CYRILLIC.get(ch, _GREEK.get(ch, ch)))
-    return "".join(out)
+#: Letters of scripts other than Latin and Arabic (romanised before comparison).
+_ROMANISE = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u0600-\u06ff\u0750-\u077f"
+                       r"\ufb50-\ufdff\ufe70-\ufeff\W\d_]")
 
 
 _ARTICLES = frozenset({"al", "el", "ul", "il", "ال"})
@@ -267,14 +258,14 @@ def _unique(readings: list[Reading]) -> tuple[Reading, ...]:
 @lru_cache(maxsize=400_000)
 def analyse(name: str) -> AnalysedName:
     """The analysis of one written name (cached: the same text is analysed once)."""
-    folded = fold(name).translate(_LATIN_EXTRA)
+    # Other scripts are romanised before folding, which would strip their marks (バ -> ハ).
+    romanised = " ".join(anyascii(part) if _ROMANISE.search(part) else part
+                         for part in unicodedata.normalize("NFKC", name).split())
+    folded = fold(romanised).translate(_LATIN_EXTRA)
     script = script_of(folded)
     tokens: list[str] = []
     for token in folded.split():
-        token_script = script_of(token)
-        if token_script in (Script.CYRILLIC, Script.GREEK):
-            token = _romanise(token)
-        elif token_script is Script.ARABIC and token.startswith("عبدال") and len(token) > 6:
+        if script_of(token) is Script.ARABIC and token.startswith("عبدال") and len(token) > 6:
             tokens += ["عبد", token[5:]]
             continue
         tokens.append(token)

@@ -23,7 +23,7 @@ from enum import StrEnum
 from functools import lru_cache
 from itertools import pairwise
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from passerelle.matching.countries import country_key
 from passerelle.matching.dates import DateAgreement, compare_dates, parse_birth_date
@@ -64,6 +64,9 @@ UNMATCHED_WORD = -5.5
 #: Name words are not independent evidence (given and family names of one language go
 #: together): every agreeing word after the strongest counts for this share of its weight.
 WORD_DEPENDENCE = 0.75
+#: ...and every one after the second for this share: in long names (father's and
+#: grandfather's names, tribal names), relatives share most words.
+LATER_WORD_DEPENDENCE = 0.4
 #: A further word of the longer name (a middle name, a second surname); at most EXTRA_CAP.
 EXTRA_WORD = -1.0
 EXTRA_CAP = -2.0
@@ -156,8 +159,9 @@ def agree(a: Word, b: Word) -> WordAgreement | None:
 
 
 def _text_similarity(a: str, b: str) -> float:
-    """1 - Levenshtein distance / longer length, for typos the skeleton does not absorb."""
-    return float(Levenshtein.normalized_similarity(a, b))
+    """1 - edit distance / longer length (a swap of two neighbours is one edit), for typos
+    the skeleton does not absorb."""
+    return float(OSA.normalized_similarity(a, b))
 
 
 def _length_penalty(a: Word, b: Word) -> float:
@@ -258,7 +262,7 @@ def compare_names(a: AnalysedName, b: AnalysedName,
         used_a.update(ia)
         used_b.update(jb)
         if order and weight > 0.0:
-            weight *= WORD_DEPENDENCE
+            weight *= WORD_DEPENDENCE if len(order) == 1 else LATER_WORD_DEPENDENCE
         order.append((ia[0], jb[0]))
         total += weight
         u = max(freqs.u(wa.key), freqs.u(wb.key))

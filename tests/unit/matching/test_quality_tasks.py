@@ -6,6 +6,7 @@ import importlib
 from collections import Counter, defaultdict
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
@@ -41,14 +42,14 @@ def metrics() -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def names(tasks: ModuleType) -> object:
+def names(tasks: ModuleType) -> Any:
     if not NAMES.exists():
         pytest.skip(f"{NAMES} is absent: the name data lives beside the repository "
                     "(see ../shared/data/README.md)")
     return tasks.load_evaluation_names(NAMES)
 
 
-def _sizes(tasks: ModuleType) -> object:
+def _sizes(tasks: ModuleType) -> Any:
     return tasks.Sizes(**SIZES)
 
 
@@ -56,16 +57,16 @@ def _key(arabic: str) -> str:
     return fold(arabic).replace(" ", "")
 
 
-def _by_query(task: object) -> dict[int, list[object]]:
-    groups: dict[int, list[object]] = defaultdict(list)
-    for pair in task.pairs:  # type: ignore[attr-defined]
+def _by_query(task: Any) -> dict[int, list[Any]]:
+    groups: dict[int, list[Any]] = defaultdict(list)
+    for pair in task.pairs:
         groups[pair.group].append(pair)
     return groups
 
 
-def _assert_query_shaped(task: object, negatives: int) -> None:
+def _assert_query_shaped(task: Any, negatives: int) -> None:
     groups = _by_query(task)
-    assert len(groups) == task.queries  # type: ignore[attr-defined]
+    assert len(groups) == task.queries
     for pairs in groups.values():
         assert sum(p.is_match for p in pairs) == 1
         assert len(pairs) == 1 + negatives
@@ -75,7 +76,7 @@ def _assert_query_shaped(task: object, negatives: int) -> None:
 @pytest.mark.parametrize("builder", ["cross_script_tokens", "cross_script_names",
                                      "latin_variants"])
 def test_name_tasks_are_the_same_for_the_same_seed_and_differ_for_another(
-        tasks: ModuleType, names: object, builder: str) -> None:
+        tasks: ModuleType, names: Any, builder: str) -> None:
     build = getattr(tasks, builder)
     first = build(names, 3, _sizes(tasks))
     assert first.pairs == build(names, 3, _sizes(tasks)).pairs
@@ -83,24 +84,24 @@ def test_name_tasks_are_the_same_for_the_same_seed_and_differ_for_another(
     _assert_query_shaped(first, SIZES["negatives"])
 
 
-def test_evaluation_names_are_all_unknown_to_the_shipped_lexicon(names: object) -> None:
+def test_evaluation_names_are_all_unknown_to_the_shipped_lexicon(names: Any) -> None:
     lexicon = load_lexicon()
-    assert len(names.spellings) > 5000  # type: ignore[attr-defined]
-    assert not [k for k in names.spellings if lexicon.latin_forms(k)]  # type: ignore[attr-defined]
+    assert len(names.spellings) > 5000
+    assert not [k for k in names.spellings if lexicon.latin_forms(k)]
 
 
 def test_cross_script_tokens_match_only_a_recorded_reading(tasks: ModuleType,
-                                                           names: object) -> None:
+                                                           names: Any) -> None:
     task = tasks.cross_script_tokens(names, 5, _sizes(tasks))
     for pair in task.pairs:
         word, key = fold(pair.query.full_name), _key(pair.candidate.full_name)
-        assert names.is_reading(word, key) is pair.is_match  # type: ignore[attr-defined]
+        assert names.is_reading(word, key) is pair.is_match
         assert pair.query.full_name.isascii()
         assert all("\u0600" <= c <= "\u06ff" for c in pair.candidate.full_name)
 
 
 def test_cross_script_names_negatives_share_a_word_but_never_all(tasks: ModuleType,
-                                                                  names: object) -> None:
+                                                                  names: Any) -> None:
     task = tasks.cross_script_names(names, 5, _sizes(tasks))
     kinds = Counter(p.kind for p in task.pairs)
     assert kinds["match"] == SIZES["positives"]
@@ -108,25 +109,25 @@ def test_cross_script_names_negatives_share_a_word_but_never_all(tasks: ModuleTy
     for pair in task.pairs:
         words = fold(pair.query.full_name).split()
         keys = [_key(k) for k in pair.candidate.full_name.split()]
-        readable = [any(names.is_reading(w, k) for w in words)  # type: ignore[attr-defined]
+        readable = [any(names.is_reading(w, k) for w in words)
                     for k in keys]
         assert all(readable) is pair.is_match
         if pair.kind == "same_given":
-            assert names.is_reading(words[0], keys[0])  # type: ignore[attr-defined]
+            assert names.is_reading(words[0], keys[0])
 
 
 def test_latin_variants_pair_two_spellings_of_one_key_against_unrelated_ones(
-        tasks: ModuleType, names: object) -> None:
+        tasks: ModuleType, names: Any) -> None:
     task = tasks.latin_variants(names, 5, _sizes(tasks))
     for pair in task.pairs:
         a, b = fold(pair.query.full_name), fold(pair.candidate.full_name)
-        shared = names.readings[a] & names.readings[b]  # type: ignore[attr-defined]
+        shared = names.readings[a] & names.readings[b]
         assert a != b
         assert bool(shared) is pair.is_match
 
 
 def test_with_dob_dates_every_entry_and_drifts_only_true_pairs_realistically(
-        tasks: ModuleType, people: ModuleType, names: object) -> None:
+        tasks: ModuleType, people: ModuleType, names: Any) -> None:
     sources = [tasks.cross_script_names(names, 5, _sizes(tasks)),
                tasks.latin_variants(names, 5, _sizes(tasks))]
     task = people.with_dob(sources, 5)
@@ -150,7 +151,7 @@ def test_with_dob_dates_every_entry_and_drifts_only_true_pairs_realistically(
 
 
 def test_nomenklatura_task_keeps_the_person_cases_and_their_labels(tasks: ModuleType,
-                                                                   names: object) -> None:
+                                                                   names: Any) -> None:
     task = tasks.nomenklatura_cases(NAMES / tasks.NOMENKLATURA_CASES, 0, None)
     text = (NAMES / tasks.NOMENKLATURA_CASES).read_text(encoding="utf-8")
     persons = [line for line in text.splitlines() if ",Person," in line]

@@ -32,6 +32,7 @@ from functools import partial
 from itertools import accumulate
 from pathlib import Path
 
+from rapidfuzz.distance import OSA
 from scripts.derive_name_lexicon import (
     NETRANSLITERATION,
     normalise,
@@ -207,7 +208,13 @@ def _usual(names: EvaluationNames) -> dict[str, str]:
 
 def _negative_keys(drawer: Drawer, key: str, count: int, neighbours: Sequence[str],
                    usable: Callable[[str], bool]) -> list[tuple[str, str]]:
-    """``count`` other keys that pass ``usable``: half start alike, half random."""
+    """``count`` other keys that pass ``usable``: half start alike, half random.
+
+    Arabic keys one edit apart (دميتري / ديمتري, هرمان / هيرمان) are as often as not two
+    spellings of one name: such a key is never drawn as the other's negative, whatever the
+    sources say, so that label noise does not reward a matcher for telling them apart.
+    """
+    usable = partial(_distinct_name, key, usable)
     near = [k for k in neighbours if k != key and usable(k)]
     chosen = [(k, "neighbour") for k in drawer.rng.sample(near, min(len(near), count // 2))]
     seen = {k for k, _ in chosen} | {key}
@@ -314,6 +321,10 @@ def latin_variants(names: EvaluationNames, seed: int, sizes: Sizes) -> Task:
             pairs.append(Pair(query, _entry(f"var{q}-{j}", _latin([word])), False, kind, q))
     return Task("latin_variants", "two Latin spellings of one held-out Arabic name word",
                 tuple(pairs), len(chosen), sizes.negatives)
+
+
+def _distinct_name(key: str, usable: Callable[[str], bool], other: str) -> bool:
+    return OSA.distance(key, other) > 1 and usable(other)
 
 
 def _not_a_reading(names: EvaluationNames, word: str, key: str) -> bool:

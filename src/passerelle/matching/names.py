@@ -209,6 +209,7 @@ def _plausible_forms(text: str, readings: Iterable[Reading]) -> set[str]:
     }
 
 
+@lru_cache(maxsize=500_000)
 def _latin_word(text: str, core: str | None) -> Word:
     readings: list[Reading] = list(latin_readings(text))
     forms = _plausible_forms(text, readings)
@@ -232,6 +233,7 @@ def _latin_word(text: str, core: str | None) -> Word:
     return Word.of(text, Script.LATIN, _unique(readings), frozenset(forms))
 
 
+@lru_cache(maxsize=200_000)
 def _arabic_word(text: str, core: str | None) -> Word:
     stripped = _strip_article_arabic(text)
     readings: list[Reading] = [(arabic_skeleton(stripped), ())]

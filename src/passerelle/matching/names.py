@@ -85,6 +85,8 @@ _LATIN_EXTRA = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ"
                               "ʾ": ""})
 
 
+#: Two or three capitals without a vowel: initials written together (JC, AMK).
+_INITIALS = re.compile(r"^[B-DF-HJ-NP-TV-Z]{2,3}\.?$")
 #: Letters of scripts other than Latin and Arabic (romanised before comparison).
 _ROMANISE = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u0600-\u06ff\u0750-\u077f"
                        r"\ufb50-\ufdff\ufe70-\ufeff\W\d_]")
@@ -103,7 +105,10 @@ _EUROPEAN = frozenset({"de", "van", "von", "der", "den", "du", "da", "di", "del"
 #: Titles and honorifics: not part of the name.
 TITLES = frozenset({"mr", "mrs", "ms", "mme", "mlle", "dr", "prof", "sr", "sra", "don", "dona",
                     "sheikh", "cheikh", "shaykh", "hajj", "hadj", "haj", "imam", "sayyid",
-                    "herr", "frau", "dhr", "mevr", "monsieur", "madame", "sir", "lady"})
+                    "herr", "frau", "dhr", "mevr", "monsieur", "madame", "sir", "lady",
+                    "president", "presidente", "minister", "ministre", "general", "gen",
+                    "colonel", "col", "capt", "captain", "lt", "sgt", "rev", "hon", "emir",
+                    "king", "prince", "princess", "mullah", "mawlawi", "maulvi", "qari"})
 _JOINED_LATIN = ("ben", "bin", "bou", "abou", "abu", "ait", "el", "al")
 _ABD_JOINED = ("abdel", "abdul", "abdal", "abdoul", "abdil")
 
@@ -216,6 +221,8 @@ def _latin_word(text: str, core: str | None) -> Word:
     secondary: list[str] = []
     if core is not None:
         secondary.append(core)
+    elif text in _ABD:  # a lone Abdel / Abdul: the abd of a compound cut in two
+        readings += list(latin_readings("abd"))
     else:
         for prefix in _ABD_JOINED:
             if text.startswith(prefix) and len(text) - len(prefix) >= 3:
@@ -261,8 +268,14 @@ def _unique(readings: list[Reading]) -> tuple[Reading, ...]:
 def analyse(name: str) -> AnalysedName:
     """The analysis of one written name (cached: the same text is analysed once)."""
     # Other scripts are romanised before folding, which would strip their marks (バ -> ハ).
-    romanised = " ".join(anyascii(part) if _ROMANISE.search(part) else part
-                         for part in unicodedata.normalize("NFKC", name).split())
+    parts: list[str] = []
+    for part in unicodedata.normalize("NFKC", name).replace(".", ". ").split():
+        if _ROMANISE.search(part):
+            part = anyascii(part)
+        elif _INITIALS.match(part):
+            part = " ".join(part.rstrip("."))  # JC Juncker: initials J and C
+        parts.append(part)
+    romanised = " ".join(parts)
     folded = fold(romanised).translate(_LATIN_EXTRA)
     script = script_of(folded)
     tokens: list[str] = []

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 from functools import lru_cache
 from itertools import pairwise
 
@@ -61,6 +62,8 @@ PLACE_SIMILAR = 1.0
 PLACE_DIFFERENT = -0.5
 #: A word of the shorter name that matches nothing in the other (a different family name).
 UNMATCHED_WORD = -5.5
+#: Share of UNMATCHED_WORD forgiven for the consonants two unpaired words share.
+DISAGREEMENT_GRADING = 0.6
 #: Name words are not independent evidence (given and family names of one language go
 #: together): every agreeing word after the strongest counts for this share of its weight.
 WORD_DEPENDENCE = 0.75
@@ -89,7 +92,9 @@ class WordLevel(StrEnum):
 _M = {WordLevel.EXACT: 0.9, WordLevel.VARIANT: 0.85, WordLevel.SKELETON: 0.75,
       WordLevel.CLOSE: 0.75, WordLevel.INITIAL: 0.2}
 CLOSE_PENALTY = 2.0
-CROSS_SCRIPT_CLOSE_PENALTY = 4.0
+CROSS_SCRIPT_CLOSE_PENALTY = 2.0
+#: Each convention other than the default one that a reading needs costs this much.
+CONVENTION_PENALTY = 0.75
 VOWEL_PENALTY = 6.0
 _VOWEL_CLASSES = str.maketrans({"a": "a", "e": "e", "i": "i", "y": "i", "o": "u", "u": "u",
                                 "w": "u"})
@@ -130,6 +135,9 @@ def agree(a: Word, b: Word) -> WordAgreement | None:
     if a.forms and b.forms and not a.forms.isdisjoint(b.forms):
         return WordAgreement(WordLevel.VARIANT, 1.0, ())
     common = a.skeletons & b.skeletons
+    if common == _EMPTY_ONLY and a.readings[0][0] == b.readings[0][0] == "":
+        # Words of vowels and glides only (Wei, Yi, Aya): as alike as they can be.
+        return WordAgreement(WordLevel.SKELETON, 1.0, ())
     if common and common != _EMPTY_ONLY:
         best: tuple[str, ...] | None = None
         for skel_a, notes_a in a.readings:
@@ -195,7 +203,9 @@ def word_weight(a: Word, b: Word, agreement: WordAgreement, freqs: NameFrequenci
         weight -= CLOSE_PENALTY + 12.0 * (1.0 - agreement.similarity)
         if a.script != b.script:
             weight -= CROSS_SCRIPT_CLOSE_PENALTY
-    elif agreement.level is WordLevel.SKELETON and a.script == b.script == Script.LATIN:
+    if agreement.level is WordLevel.SKELETON:
+        weight -= CONVENTION_PENALTY * len(agreement.notes)
+    if agreement.level is WordLevel.SKELETON and a.script == b.script == Script.LATIN:
         # Same consonants, other vowels: Youssef/Yusuf keep their weight, Craterus/Crothers
         # do not.
         weight -= VOWEL_PENALTY * (1.0 - vowel_similarity(a.text, b.text))
@@ -219,14 +229,33 @@ def _describe(a: Word, b: Word, agreement: WordAgreement, u: float) -> str:
     return ", ".join(parts)
 
 
+def _disagreement(left_a: list[Word], left_b: list[Word], missing: int) -> float:
+    """The weight of the words left unpaired, graded by how far apart they are.
+
+    Two words that share half their consonants disagree less than two that share none.
+    """
+    likeness = sorted((max((skeleton_similarity(ra, rb, 0.0)
+                            for ra, _ in wa.readings[:CLOSE_READINGS]
+                            for rb, _ in wb.readings[:CLOSE_READINGS]), default=0.0)
+                       for wa in left_a for wb in left_b), reverse=True)[:missing]
+    return sum(UNMATCHED_WORD * (1.0 - DISAGREEMENT_GRADING * x) for x in likeness) + \
+        UNMATCHED_WORD * (missing - len(likeness))
+
+
+def _all_paired(a: AnalysedName, b: AnalysedName, candidates: list[Any]) -> bool:
+    """Whether every word of both names agrees with some word of the other."""
+    return len({c[1] for c in candidates}) == len(a.words) and \
+        len({c[2] for c in candidates}) == len(b.words)
+
+
 def compare_names(a: AnalysedName, b: AnalysedName,
                   freqs: NameFrequencies = PRIOR_FREQUENCIES) -> tuple[float, list[Feature]]:
     """The weight of two names' agreement and the features that make it.
 
     Words pair up whatever their order (given and family names swapped or missing); each
-    word is used once, the strongest agreements first. When one name has more words, two
-    adjacent words of it may also pair with one word of the other (Jean Pierre /
-    Jeanpierre, Abdel Kader / Abdelkader).
+    word is used once, the strongest agreements first. When the names have different
+    lengths, or some word agrees with nothing, two adjacent words of one may also pair with
+    one word of the other (Jean Pierre / Jeanpierre, Patr ushev / Patrushev).
     """
     candidates: list[tuple[float, tuple[int, ...], tuple[int, ...], Word, Word,
                            WordAgreement]] = []
@@ -236,19 +265,21 @@ def compare_names(a: AnalysedName, b: AnalysedName,
             if agreement is not None:
                 candidates.append((word_weight(wa, wb, agreement, freqs), (i,), (j,), wa, wb,
                                    agreement))
-    if len(a.words) != len(b.words):
-        longer, shorter, flip = (a, b, False) if len(a.words) > len(b.words) else (b, a, True)
-        for i, joined in joined_words(longer):
-            for j, single in enumerate(shorter.words):
-                agreement = agree(joined, single)
-                if agreement is None or agreement.level is WordLevel.INITIAL:
-                    continue
-                weight = word_weight(joined, single, agreement, freqs)
-                pair, one = (i, i + 1), (j,)
-                if flip:
-                    candidates.append((weight, one, pair, single, joined, agreement))
-                else:
-                    candidates.append((weight, pair, one, joined, single, agreement))
+    if len(a.words) != len(b.words) or not _all_paired(a, b, candidates):
+        for longer, shorter, flip in ((a, b, False), (b, a, True)):
+            if len(longer.words) < len(shorter.words) or len(longer.words) < 2:
+                continue
+            for i, joined in joined_words(longer):
+                for j, single in enumerate(shorter.words):
+                    agreement = agree(joined, single)
+                    if agreement is None or agreement.level is WordLevel.INITIAL:
+                        continue
+                    weight = word_weight(joined, single, agreement, freqs)
+                    pair, one = (i, i + 1), (j,)
+                    if flip:
+                        candidates.append((weight, one, pair, single, joined, agreement))
+                    else:
+                        candidates.append((weight, pair, one, joined, single, agreement))
     candidates.sort(key=lambda c: -c[0])
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -272,11 +303,12 @@ def compare_names(a: AnalysedName, b: AnalysedName,
     missing = min(left_a, left_b)
     extra = abs(left_a - left_b)
     if missing:
-        weight = UNMATCHED_WORD * missing
+        left_words_a = [w for k, w in enumerate(a.words) if k not in used_a]
+        left_words_b = [w for k, w in enumerate(b.words) if k not in used_b]
+        weight = _disagreement(left_words_a, left_words_b, missing)
         total += weight
-        names = [w.text for k, w in enumerate(a.words) if k not in used_a]
-        others = [w.text for k, w in enumerate(b.words) if k not in used_b]
-        features.append(Feature("name", weight, f"{' '.join(names)} ≠ {' '.join(others)}"))
+        features.append(Feature("name", round(weight, 1), " ".join(w.text for w in left_words_a)
+                                + " ≠ " + " ".join(w.text for w in left_words_b)))
     if extra:
         weight = max(EXTRA_CAP, EXTRA_WORD * extra)
         total += weight

@@ -54,6 +54,10 @@ SPANISH_LL = "Spanish ll = y"
 FRENCH_SILENT = "French silent final letter"
 SLAVIC_C = "Slavic c = ch"
 TURKISH_C = "Turkish c = j"
+ITALIAN_C = "Italian c = ch"
+ITALIAN_GL = "Italian gli = li"
+ITALIAN_GN = "Italian gn = ny"
+GERMAN_W = "German w = v"
 PERSIAN_V = "Persian/Turkish v = w"
 SILENT_GH = "English silent gh"
 
@@ -119,12 +123,18 @@ def _step(word: str, i: int) -> tuple[int, list[tuple[str, str | None]]]:
         return 1, [("G", None), ("K", MAGHREBI_G), ("J", EGYPTIAN_G)]
     if ch == "c":
         if nxt in _FRONT:
-            return 1, [("S", None), ("J", TURKISH_C)]
+            return 1, [("S", None), ("C", ITALIAN_C), ("J", TURKISH_C)]
         if nxt in ("a", "o", "u"):
-            return 1, [("K", None), ("S", FRENCH_C)]
+            return 1, [("K", None), ("S", FRENCH_C), ("J", TURKISH_C)]
         if i > 0 and word[i - 1] in _VOWELS:  # Jukic, Halilovic: c/ć/č = ch
             return 1, [("K", None), ("C", SLAVIC_C)]
         return 1, [("K", None)]
+    if two == "gl" and nxt == "l" and word[i + 2: i + 3] == "i":
+        return 2, [("GL", None), ("L", ITALIAN_GL)]
+    if two == "gn":
+        return 2, [("GN", None), ("N", ITALIAN_GN)]
+    if ch == "w" and i == 0 and nxt in _VOWELS:
+        return 1, [("", None), ("F", GERMAN_W)]
     if two == "ll":
         return 2, [("L", None), ("", SPANISH_LL)]
     if ch == "h":
@@ -142,7 +152,8 @@ def _step(word: str, i: int) -> tuple[int, list[tuple[str, str | None]]]:
     return 1, [(table.get(ch, ""), None)]
 
 
-_SILENT_END = re.compile(r"(?<=[aeiouy])(?:lt|ts|ds|t|d|s|x|z)$|(?<=i)er$")
+_SILENT_END = re.compile(r"(?<=[aeiouy])(?:lt|ts|ds|t|d|s|x|z)$|(?<=i)er$|(?<=[aeiou]r)[dt]$"
+                         r"|(?<=[aeiou]s)er$")
 
 
 @lru_cache(maxsize=200_000)

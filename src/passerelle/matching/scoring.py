@@ -20,9 +20,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 from functools import lru_cache
 from itertools import pairwise
+from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 

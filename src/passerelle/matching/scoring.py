@@ -95,7 +95,7 @@ CLOSE_PENALTY = 2.0
 CROSS_SCRIPT_CLOSE_PENALTY = 2.0
 #: Each convention other than the default one that a reading needs costs this much.
 CONVENTION_PENALTY = 0.75
-VOWEL_PENALTY = 6.0
+VOWEL_PENALTY = 8.0
 _VOWEL_CLASSES = str.maketrans({"a": "a", "e": "e", "i": "i", "y": "i", "o": "u", "u": "u",
                                 "w": "u"})
 
@@ -205,7 +205,8 @@ def word_weight(a: Word, b: Word, agreement: WordAgreement, freqs: NameFrequenci
             weight -= CROSS_SCRIPT_CLOSE_PENALTY
     if agreement.level is WordLevel.SKELETON:
         weight -= CONVENTION_PENALTY * len(agreement.notes)
-    if agreement.level is WordLevel.SKELETON and a.script == b.script == Script.LATIN:
+    if agreement.level in (WordLevel.SKELETON, WordLevel.CLOSE) \
+            and a.script == b.script == Script.LATIN:
         # Same consonants, other vowels: Youssef/Yusuf keep their weight, Craterus/Crothers
         # do not.
         weight -= VOWEL_PENALTY * (1.0 - vowel_similarity(a.text, b.text))

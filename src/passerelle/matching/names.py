@@ -85,6 +85,8 @@ _LATIN_EXTRA = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ"
                               "ʾ": ""})
 
 
+_LEET = re.compile(r"\d")
+_DIGITS = str.maketrans("0134578", "oieastb") | {ord("9"): "g", ord("6"): "g", ord("2"): "z"}
 #: Two or three capitals without a vowel: initials written together (JC, AMK).
 _INITIALS = re.compile(r"^[B-DF-HJ-NP-TV-Z]{2,3}\.?$")
 #: Letters of scripts other than Latin and Arabic (romanised before comparison).
@@ -272,6 +274,8 @@ def analyse(name: str) -> AnalysedName:
     for part in unicodedata.normalize("NFKC", name).replace(".", ". ").split():
         if _ROMANISE.search(part):
             part = anyascii(part)
+        elif _LEET.search(part) and any(c.isalpha() for c in part):
+            part = part.translate(_DIGITS)  # I9or Sech1n: digits typed for letters
         elif _INITIALS.match(part):
             part = " ".join(part.rstrip("."))  # JC Juncker: initials J and C
         parts.append(part)

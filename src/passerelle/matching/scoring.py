@@ -64,6 +64,7 @@ PLACE_DIFFERENT = -0.5
 UNMATCHED_WORD = -5.5
 #: Share of UNMATCHED_WORD forgiven for the consonants two unpaired words share.
 DISAGREEMENT_GRADING = 0.6
+LONG_NAME_DISAGREEMENT = 2.0
 #: Name words are not independent evidence (given and family names of one language go
 #: together): every agreeing word after the strongest counts for this share of its weight.
 WORD_DEPENDENCE = 0.75
@@ -307,6 +308,10 @@ def compare_names(a: AnalysedName, b: AnalysedName,
         left_words_a = [w for k, w in enumerate(a.words) if k not in used_a]
         left_words_b = [w for k, w in enumerate(b.words) if k not in used_b]
         weight = _disagreement(left_words_a, left_words_b, missing)
+        if len(order) >= 3:
+            # A word that differs amid several that agree is what tells relatives apart
+            # (a father's or grandfather's name in a long name).
+            weight *= LONG_NAME_DISAGREEMENT
         total += weight
         features.append(Feature("name", round(weight, 1), " ".join(w.text for w in left_words_a)
                                 + " ≠ " + " ".join(w.text for w in left_words_b)))

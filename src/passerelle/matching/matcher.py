@@ -45,7 +45,10 @@ VERSION = 1
 MAX_POSTINGS = 50_000
 PENDING_LIMIT = 300_000
 CHUNK = 10_000
-RELATIVE_FLOOR = 0.2
+RELATIVE_FLOOR = 0.4
+#: Always compared in full, whatever their share (a shared stolen document must not hide
+#: the entry that matches by name).
+MIN_CANDIDATES = 3
 #: Postings kept before duplicates are removed: a row repeats once per key it shares.
 WIDEN = 30
 _EMPTY_KEYS: npt.NDArray[np.uint64] = np.zeros(0, dtype=np.uint64)
@@ -248,10 +251,13 @@ class Matcher:
         if len(rows) > self.candidates:
             best = np.argpartition(-scores, self.candidates)[: self.candidates]
             rows, scores = rows[best], scores[best]
-        if len(rows):
-            # Entries sharing only a sliver of what the best candidate shares are not
-            # worth a full comparison.
-            keep = scores >= RELATIVE_FLOOR * scores.max()
+        if len(rows) > MIN_CANDIDATES:
+            # Beyond the few best, entries sharing only a fraction of what the best
+            # candidate shares are not worth a full comparison.
+            order = np.argsort(-scores, kind="stable")
+            rows, scores = rows[order], scores[order]
+            keep = scores >= RELATIVE_FLOOR * scores[0]
+            keep[:MIN_CANDIDATES] = True
             rows = rows[keep]
         return rows.astype(np.int64)
 

@@ -31,7 +31,14 @@ from passerelle.matching.dates import DateAgreement, compare_dates, parse_birth_
 from passerelle.matching.documents import DocumentAgreement, compare_documents
 from passerelle.matching.frequencies import PRIOR_FREQUENCIES, NameFrequencies
 from passerelle.matching.model import Comparison, Feature, PersonEntry
-from passerelle.matching.names import AnalysedName, Script, Word, analyse, joined_words
+from passerelle.matching.names import (
+    PARTICLE_MISSING,
+    AnalysedName,
+    Script,
+    Word,
+    analyse,
+    joined_words,
+)
 from passerelle.matching.skeleton import skeleton_similarity
 
 #: log2 of the prior odds that a pair is one person: about one in 130,000.
@@ -77,7 +84,7 @@ EXTRA_CAP = -2.0
 CLOSE_AT = 0.7
 _EMPTY_ONLY = frozenset({""})
 #: Readings of each word tried for a near miss (the most usual ones).
-CLOSE_READINGS = 3
+CLOSE_READINGS = 2
 
 
 class WordLevel(StrEnum):
@@ -231,14 +238,21 @@ def _describe(a: Word, b: Word, agreement: WordAgreement, u: float) -> str:
     return ", ".join(parts)
 
 
+@lru_cache(maxsize=500_000)
+def _cores(word: Word) -> tuple[str, ...]:
+    """The skeletons of a word without its particle if it has one (ben Salem: SLM)."""
+    cores = [skel for skel, notes in word.readings
+             if any(n.startswith(PARTICLE_MISSING) for n in notes)]
+    return tuple(cores or [skel for skel, _ in word.readings[:CLOSE_READINGS]])
+
+
 def _disagreement(left_a: list[Word], left_b: list[Word], missing: int) -> float:
     """The weight of the words left unpaired, graded by how far apart they are.
 
     Two words that share half their consonants disagree less than two that share none.
     """
-    likeness = sorted((max((skeleton_similarity(ra, rb, 0.0)
-                            for ra, _ in wa.readings[:CLOSE_READINGS]
-                            for rb, _ in wb.readings[:CLOSE_READINGS]), default=0.0)
+    likeness = sorted((max((Levenshtein.normalized_similarity(ra, rb)
+                            for ra in _cores(wa) for rb in _cores(wb)), default=0.0)
                        for wa in left_a for wb in left_b), reverse=True)[:missing]
     return sum(UNMATCHED_WORD * (1.0 - DISAGREEMENT_GRADING * x) for x in likeness) + \
         UNMATCHED_WORD * (missing - len(likeness))

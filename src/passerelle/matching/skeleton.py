@@ -67,6 +67,9 @@ _NEAR = frozenset({
     frozenset("XH"), frozenset("XK"), frozenset("XG"), frozenset("BF"), frozenset("SD"),
     frozenset("JX"), frozenset("TS"), frozenset("NM"), frozenset("LR"),
 })
+#: Substitution costs other than 1: nothing for the same class, half for near classes.
+_SUBSTITUTION = {(x, x): 0.0 for x in "BTDSCJXHKGFLMNR"} | {
+    (x, y): 0.5 for pair in _NEAR for x in pair for y in pair if x != y}
 _MAX_READINGS = 6
 
 Reading = tuple[str, tuple[str, ...]]
@@ -210,20 +213,23 @@ def skeleton_similarity(a: str, b: str, floor: float = 0.5) -> float:
     longest = max(len(a), len(b))
     if Levenshtein.distance(a, b) > 2 * (1.0 - floor) * longest:
         return 0.0  # even with every substitution at half cost it stays below ``floor``
+    sub = _SUBSTITUTION
+    gaps_b = [0.5 if cb == "H" else 1.0 for cb in b]
     previous = [0.0]
-    for cb in b:
-        previous.append(previous[-1] + (0.5 if cb == "H" else 1.0))
+    for gap in gaps_b:
+        previous.append(previous[-1] + gap)
     for ca in a:
-        current = [previous[0] + (0.5 if ca == "H" else 1.0)]
-        for j, cb in enumerate(b, 1):
-            if ca == cb:
-                cost = 0.0
-            elif frozenset((ca, cb)) in _NEAR:
-                cost = 0.5
-            else:
-                cost = 1.0
-            current.append(min(previous[j] + (0.5 if ca == "H" else 1.0),
-                               current[j - 1] + (0.5 if cb == "H" else 1.0),
-                               previous[j - 1] + cost))
+        gap_a = 0.5 if ca == "H" else 1.0
+        left = previous[0] + gap_a
+        current = [left]
+        for j, cb in enumerate(b):
+            diagonal = previous[j] + sub.get((ca, cb), 1.0)
+            up = previous[j + 1] + gap_a
+            left = left + gaps_b[j]
+            if up < left:
+                left = up
+            if diagonal < left:
+                left = diagonal
+            current.append(left)
         previous = current
     return max(0.0, 1.0 - previous[-1] / max(len(a), len(b)))

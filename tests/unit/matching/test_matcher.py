@@ -167,3 +167,13 @@ def test_pickled_arrays_are_never_loaded(matcher: Matcher, tmp_path: Path) -> No
         archive.writestr("extra.npy", buffer.getvalue())
     with pytest.raises(MatcherFileError):
         Matcher.load(path)
+
+
+def test_a_document_shared_with_someone_else_does_not_hide_the_name_match(
+        matcher: Matcher) -> None:
+    matcher.add(PersonEntry("W-9", "Lucas Vermeulen", date_of_birth="1969-05-30",
+                            document_number="EH0011223"))
+    traveller = PersonEntry("T", "Youssef Amrani", date_of_birth="1990-03-14",
+                            document_number="EH0011223")  # Lucas Vermeulen's lost passport
+    ids = [h.entry_id for h in matcher.query(traveller, threshold=0.2)]
+    assert "W-1" in ids

@@ -149,3 +149,28 @@ def test_skeleton_similarity_near_classes_cost_half() -> None:
     assert skeleton_similarity("KDR", "GDR") > skeleton_similarity("KDR", "MDR")
     assert skeleton_similarity("MRN", "MRN") == 1.0
     assert skeleton_similarity("MRN", "") == 0.0
+
+
+@pytest.mark.parametrize(("latin", "arabic"), [
+    ("Belgacem", "بلقاسم"),     # Maghrebi g = q
+    ("Faycal", "فيصل"),         # French ç = s
+    ("Dassault", "داسو"),       # French silent final letters
+    ("Jukic", "جوكيتش"),        # Slavic c = ch
+    ("Cuneyt", "جونيت"),        # Turkish c = j
+    ("Luciano", "لوتشيانو"),    # Italian c = ch
+    ("Orellana", "اوريانا"),    # Spanish ll = y
+    ("Samah", "سماح"),          # a final h that is pronounced
+])
+def test_conventions_of_other_languages_reach_arabic_script(latin: str, arabic: str) -> None:
+    assert level(latin, arabic)[0] in (WordLevel.SKELETON, WordLevel.VARIANT)
+
+
+def test_arabic_article_may_belong_to_the_name() -> None:
+    assert level("Ilyes", "الياس")[0] in (WordLevel.SKELETON, WordLevel.VARIANT)
+
+
+def test_initials_titles_digits_and_other_scripts() -> None:
+    assert [w.text for w in analyse("JC Juncker").words] == ["j", "c", "juncker"]
+    assert [w.text for w in analyse("Dr. Anna Schmidt").words] == ["anna", "schmidt"]
+    assert [w.text for w in analyse("I9or Sech1n").words] == ["igor", "sechin"]
+    assert [w.text for w in analyse("バラク・オバマ").words] == ["baraku", "obama"]

@@ -148,3 +148,24 @@ def test_nationality_and_place_of_birth_weigh_in() -> None:
     assert compare(spanish, same).score > compare(spanish, other).score
     bare = person("Lucía Fernández Ruiz", "1988")
     assert compare(bare, same).score == compare(bare, other).score  # absent: no evidence
+
+
+def test_words_split_or_joined_still_pair() -> None:
+    joined = compare(person("Jeanpierre Dubois", "1970-02-02"),
+                     person("Jean Pierre Dubois", "1970-02-02"))
+    assert "jeanpierre ~ jeanpierre" in joined.explanation
+    assert joined.band is Band.STRONG
+
+
+def test_near_miss_is_better_than_a_disagreement() -> None:
+    typo = compare(person("Emmanuel Marcon", "1977-12-21"), person("Emmanuel Macron", "1977-12-21"))
+    other = compare(person("Emmanuel Dupuis", "1977-12-21"), person("Emmanuel Macron", "1977-12-21"))
+    assert typo.bits > other.bits + 5
+
+
+def test_a_differing_word_amid_a_long_shared_name_points_to_a_relative() -> None:
+    brothers = compare(person("Rachid Ben Ahmed Ben Salem Ouazzani", "1980"),
+                       person("Rachid Ben Ahmed Ben Brahim Ouazzani", "1980"))
+    same = compare(person("Rachid Ben Ahmed Ben Salem Ouazzani", "1980"),
+                   person("Rachid Ben Ahmed Ben Salem Wazzani", "1980"))
+    assert same.score > DEFAULT_THRESHOLD > brothers.score

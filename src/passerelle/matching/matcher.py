@@ -42,7 +42,7 @@ from passerelle.matching.store import EntryStore, decode_id
 
 FORMAT = "passerelle-matcher"
 VERSION = 1
-MAX_POSTINGS = 50_000
+MAX_POSTINGS = 20_000
 PENDING_LIMIT = 300_000
 CHUNK = 10_000
 RELATIVE_FLOOR = 0.4

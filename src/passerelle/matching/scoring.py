@@ -84,7 +84,7 @@ EXTRA_CAP = -2.0
 CLOSE_AT = 0.7
 _EMPTY_ONLY = frozenset({""})
 #: Readings of each word tried for a near miss (the most usual ones).
-CLOSE_READINGS = 2
+CLOSE_READINGS = 3
 
 
 class WordLevel(StrEnum):

@@ -42,5 +42,5 @@ class Node:
                                   settings.default_review_days),
             accounts=AccountService(transactions, clock, settings.agency_id),
             audit=AuditService(transactions, settings.audit_key.encode()),
-            imports=ImportService(transactions, clock),
+            imports=ImportService(transactions, clock, settings.agency_id),
         )

@@ -16,6 +16,8 @@ from typing import Protocol
 from passerelle.domain.agencies import Agency
 from passerelle.domain.audit import AuditEntry, AuditEvent, ChainHead
 from passerelle.domain.records import Record, RecordKind
+from passerelle.domain.releases import Release
+from passerelle.domain.transfers import LegalBasis, TransferRecord
 from passerelle.domain.users import User
 
 
@@ -198,6 +200,67 @@ class AuditLog(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class TransferQuery:
+    """Filters of the transfer register; empty fields do not filter."""
+
+    recipient: str | None = None
+    record_id: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+class FederationRepository(Protocol):
+    """Legal bases, transfer records, the release feed and onward-transfer consents."""
+
+    def basis(self, partner: str) -> LegalBasis | None:
+        """The legal basis recorded for a partner, if any."""
+        ...
+
+    def set_basis(self, basis: LegalBasis) -> None:
+        """Record (or replace) a partner's legal basis."""
+        ...
+
+    def bases(self) -> list[LegalBasis]:
+        """Every recorded basis, by partner."""
+        ...
+
+    def add_transfers(self, transfers: Sequence[TransferRecord]) -> None:
+        """Append transfer records."""
+        ...
+
+    def transfers(self, query: TransferQuery, after_seq: int, limit: int
+                  ) -> list[tuple[int, TransferRecord]]:
+        """Transfer records after a position, in order, with their positions."""
+        ...
+
+    def append_releases(self, releases: Sequence[Release]) -> None:
+        """Append feed entries (their ``seq`` is assigned here)."""
+        ...
+
+    def last_date_added(self) -> dt.datetime | None:
+        """The latest ``date_added`` of the whole feed."""
+        ...
+
+    def feed(self, partner: str, after: tuple[dt.datetime, int] | None,
+             added_after: dt.datetime | None, limit: int) -> list[Release]:
+        """A partner's feed in (date_added, seq) order, after a keyset position."""
+        ...
+
+    def latest_changes(self, record_id: str) -> dict[str, Release]:
+        """For each partner that ever had the record in its feed, its latest entry."""
+        ...
+
+    def consents(self, record_id: str) -> frozenset[str]:
+        """Agencies the originator authorised this record to be passed on to."""
+        ...
+
+    def grant_consent(self, record_id: str, agency_id: str, granted_by: str,
+                      at: dt.datetime) -> None:
+        """Record the originator's authorisation (idempotent)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository."""
 
@@ -206,6 +269,7 @@ class UnitOfWork(Protocol):
     tokens: TokenRepository
     agencies: AgencyRepository
     audit: AuditLog
+    federation: FederationRepository
 
     def commit(self) -> None:
         """Make everything written so far durable."""

@@ -18,6 +18,7 @@ from passerelle.domain.records import Record
 from passerelle.errors import PasserelleError
 from passerelle.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from passerelle.services.caller import Caller
+from passerelle.services.releases import ReleasePlanner
 
 CHUNK = 2000
 
@@ -60,9 +61,11 @@ def _rejected(index: int, record_id: str | None, error: PasserelleError) -> Impo
 class ImportService:
     """Stores many records in one transaction with one audit entry each."""
 
-    def __init__(self, transactions: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, transactions: UnitOfWorkFactory, clock: Clock,
+                 agency_id: str | None = None) -> None:
         self._transactions = transactions
         self._clock = clock
+        self._releases = ReleasePlanner(agency_id, clock) if agency_id else None
 
     def _screen(self, caller: Caller, candidates: Sequence[Record | PasserelleError],
                 offset: int, seen: set[str]
@@ -121,10 +124,12 @@ class ImportService:
                      outcomes: list[ImportOutcome | None], offset: int) -> None:
         stored = {r.id: r for r in tx.records.get_many([r.id for _, r in chunk])}
         fresh: list[Record] = []
+        changed: list[Record] = []
         events: list[AuditEvent] = []
         for position, record in chunk:
             previous = stored.get(record.id)
-            outcome = self._place(tx, caller, offset + position, record, previous, fresh)
+            outcome = self._place(tx, caller, offset + position, record, previous, fresh,
+                                  changed)
             outcomes[position] = outcome
             if outcome.status in (ImportStatus.CREATED, ImportStatus.UPDATED):
                 action = AuditAction.COLLECTION if previous is None else AuditAction.ALTERATION
@@ -133,9 +138,13 @@ class ImportService:
                                          {"import": True, "version": record.version}))
         tx.records.add(fresh)
         tx.audit.append(events)
+        if self._releases is not None:
+            self._releases.written(tx, fresh, new=True)
+            self._releases.written(tx, changed, new=False)
 
     def _place(self, tx: UnitOfWork, caller: Caller, index: int, record: Record,
-               previous: Record | None, fresh: list[Record]) -> ImportOutcome:
+               previous: Record | None, fresh: list[Record],
+               changed: list[Record]) -> ImportOutcome:
         if previous is None:
             fresh.append(record)
             return ImportOutcome(index, record.id, ImportStatus.CREATED)
@@ -144,5 +153,7 @@ class ImportService:
         if not decide(caller.user, previous, Action.EDIT, self._clock.now().date()):
             return ImportOutcome(index, record.id, ImportStatus.REJECTED, "forbidden", None,
                                  "may not change the stored record")
-        tx.records.add_version(replace(record, version=previous.version + 1))
+        newer = replace(record, version=previous.version + 1)
+        tx.records.add_version(newer)
+        changed.append(newer)
         return ImportOutcome(index, record.id, ImportStatus.UPDATED)

@@ -35,6 +35,7 @@ from passerelle.errors import (
 )
 from passerelle.ports import Clock, RecordQuery, UnitOfWork, UnitOfWorkFactory
 from passerelle.services.caller import Caller
+from passerelle.services.releases import ReleasePlanner
 
 PERSONAL_KINDS = frozenset({RecordKind.PERSON, RecordKind.DOCUMENT})
 PERSONAL_DETAILS = (Person, Document)
@@ -64,6 +65,7 @@ class RecordService:
         self._clock = clock
         self._agency_id = agency_id
         self._review_days = default_review_days
+        self._releases = ReleasePlanner(agency_id, clock)
 
     def _today(self) -> dt.date:
         return self._clock.now().date()
@@ -104,6 +106,7 @@ class RecordService:
             tx.records.add([record])
             tx.audit.append([_event(caller, AuditAction.COLLECTION, record.id,
                                     kind=record.kind.value)])
+            self._releases.written(tx, [record], new=True)
             tx.commit()
         return record
 
@@ -129,6 +132,7 @@ class RecordService:
             tx.audit.append([_event(caller, AuditAction.ALTERATION, record_id,
                                     version=updated.version,
                                     changed=_changed_fields(current, updated))])
+            self._releases.written(tx, [updated], new=False)
             tx.commit()
         return updated
 
@@ -147,6 +151,7 @@ class RecordService:
             tx.records.add_version(updated)
             tx.audit.append([_event(caller, AuditAction.REVIEW, record_id,
                                     next_review=next_review.isoformat())])
+            self._releases.written(tx, [updated], new=False)
             tx.commit()
         return updated
 
@@ -236,8 +241,11 @@ class RecordService:
             record = self._load(tx, record_id)
             self._check(caller, record, Action.ERASE)
             tx.records.erase(record_id)
+            notified = self._releases.erased(tx, record_id, record.version)
+            # LED Art. 16(6)/7(3): the recipients are told; the log says which.
             tx.audit.append([_event(caller, AuditAction.ERASURE, record_id,
-                                    kind=record.kind.value, reason=justification)])
+                                    kind=record.kind.value, reason=justification,
+                                    notified=notified)])
             tx.commit()
 
 

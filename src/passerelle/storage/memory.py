@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from passerelle.domain.agencies import Agency
 from passerelle.domain.audit import GENESIS, AuditEntry, AuditEvent, ChainHead, seal, seal_head
 from passerelle.domain.records import Record
+from passerelle.domain.releases import Release
+from passerelle.domain.transfers import LegalBasis, TransferRecord
 from passerelle.domain.users import User
 from passerelle.errors import Conflict, NotFound, VersionConflict
 from passerelle.ports import (
@@ -35,9 +37,11 @@ from passerelle.ports import (
     AuditLog,
     AuditQuery,
     Clock,
+    FederationRepository,
     RecordQuery,
     RecordRepository,
     TokenRepository,
+    TransferQuery,
     UnitOfWorkFactory,
     UserRepository,
 )
@@ -78,6 +82,78 @@ class _Table(Generic[V]):
 
 
 @dataclass
+class _FederationState:
+    """Legal bases, transfers, the release feed and consents (copied per unit of work)."""
+
+    bases: dict[str, LegalBasis] = field(default_factory=dict)
+    transfers: list[TransferRecord] = field(default_factory=list)
+    releases: list[Release] = field(default_factory=list)
+    consents: dict[str, set[str]] = field(default_factory=dict)
+
+    def copy(self) -> _FederationState:
+        return _FederationState(dict(self.bases), list(self.transfers), list(self.releases),
+                                {k: set(v) for k, v in self.consents.items()})
+
+
+class MemoryFederationRepository:
+    """``ports.FederationRepository`` in memory."""
+
+    def __init__(self, state: _FederationState) -> None:
+        self.state = state
+
+    def basis(self, partner: str) -> LegalBasis | None:
+        return self.state.bases.get(partner)
+
+    def set_basis(self, basis: LegalBasis) -> None:
+        self.state.bases[basis.partner] = basis
+
+    def bases(self) -> list[LegalBasis]:
+        return [self.state.bases[k] for k in sorted(self.state.bases)]
+
+    def add_transfers(self, transfers: Sequence[TransferRecord]) -> None:
+        self.state.transfers.extend(transfers)
+
+    def transfers(self, query: TransferQuery, after_seq: int, limit: int
+                  ) -> list[tuple[int, TransferRecord]]:
+        found = [(seq, t) for seq, t in enumerate(self.state.transfers, 1) if seq > after_seq
+                 and (query.recipient is None or t.recipient == query.recipient)
+                 and (query.record_id is None or t.record_id == query.record_id)
+                 and (query.since is None or t.at >= as_utc(query.since))
+                 and (query.until is None or t.at < as_utc(query.until))]
+        return found[:max(limit, 0)]
+
+    def append_releases(self, releases: Sequence[Release]) -> None:
+        base = len(self.state.releases)
+        self.state.releases.extend(
+            replace(r, seq=base + i) for i, r in enumerate(releases, 1))
+
+    def last_date_added(self) -> dt.datetime | None:
+        return max((r.date_added for r in self.state.releases), default=None)
+
+    def feed(self, partner: str, after: tuple[dt.datetime, int] | None,
+             added_after: dt.datetime | None, limit: int) -> list[Release]:
+        rows = sorted((r for r in self.state.releases if r.partner == partner
+                       and (after is None or (r.date_added, r.seq) > after)
+                       and (added_after is None or r.date_added > added_after)),
+                      key=lambda r: (r.date_added, r.seq))
+        return rows[:max(limit, 0)]
+
+    def latest_changes(self, record_id: str) -> dict[str, Release]:
+        latest: dict[str, Release] = {}
+        for release in self.state.releases:
+            if release.record_id == record_id:
+                latest[release.partner] = release
+        return latest
+
+    def consents(self, record_id: str) -> frozenset[str]:
+        return frozenset(self.state.consents.get(record_id, ()))
+
+    def grant_consent(self, record_id: str, agency_id: str, granted_by: str,
+                      at: dt.datetime) -> None:
+        self.state.consents.setdefault(record_id, set()).add(agency_id)
+
+
+@dataclass
 class _Committed:
     """The committed state shared by the units of work of one factory."""
 
@@ -86,6 +162,7 @@ class _Committed:
     tokens: dict[str, ApiToken] = field(default_factory=dict)
     agencies: dict[str, Agency] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    federation: _FederationState = field(default_factory=lambda: _FederationState())
     lock: threading.Lock = field(default_factory=threading.Lock)
     threads_in_work: set[int] = field(default_factory=set)
 
@@ -303,6 +380,7 @@ class MemoryUnitOfWork:
     tokens: TokenRepository
     agencies: AgencyRepository
     audit: AuditLog
+    federation: FederationRepository
 
     def __init__(self, committed: _Committed, audit_key: bytes, clock: Clock) -> None:
         self._committed = committed
@@ -320,6 +398,7 @@ class MemoryUnitOfWork:
             records, users = _Table(state.records), _Table(state.users)
             tokens, agencies = _Table(state.tokens), _Table(state.agencies)
             self._audit = MemoryAuditLog(list(state.audit), self._audit_key, self._clock)
+            self.federation = MemoryFederationRepository(state.federation.copy())
         self._audit_base = len(self._audit.chain)
         self._tables = (records, users, tokens, agencies)
         self.records = MemoryRecordRepository(records)
@@ -341,6 +420,9 @@ class MemoryUnitOfWork:
             tokens.apply_to(state.tokens)
             agencies.apply_to(state.agencies)
             state.audit[:] = self._audit.chain
+            federation = self.federation
+            assert isinstance(federation, MemoryFederationRepository)
+            state.federation = federation.state.copy()
         self._audit.appended = 0
         self._audit_base = len(self._audit.chain)
 

@@ -30,6 +30,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -198,6 +199,74 @@ class AuditHeadRow(Base):
     mac: Mapped[str] = mapped_column(String(64), server_default="")
 
 
+class LegalBasisRow(Base):
+    """The recorded legal basis for transfers to one partner (``domain.transfers.LegalBasis``)."""
+
+    __tablename__ = "legal_bases"
+
+    partner: Mapped[str] = mapped_column(key_type(63), ForeignKey("agencies.id"),
+                                         primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    reference: Mapped[str] = mapped_column(Text)
+    justification: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    expires: Mapped[dt.date | None] = mapped_column(Date())
+
+
+class TransferRow(Base):
+    """One disclosure of a record to a partner (``domain.transfers.TransferRecord``)."""
+
+    __tablename__ = "transfers"
+    __table_args__ = (Index(None, "recipient", "seq"), Index(None, "record_id", "seq"),
+                      Index(None, "at"))
+
+    seq: Mapped[int] = mapped_column(_SEQ, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(key_type(ID_LENGTH), unique=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    sender: Mapped[str] = mapped_column(String(63))
+    recipient: Mapped[str] = mapped_column(String(63))
+    record_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    version: Mapped[int] = mapped_column(Integer)
+    basis: Mapped[str] = mapped_column(String(32))
+    reference: Mapped[str] = mapped_column(Text)
+    justification: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(32))
+
+
+class ReleaseRow(Base):
+    """The per-partner change feed: a record version made available to (or withdrawn from) a
+    partner, in the order the node added it. A partner's TAXII pages are read from
+    ``(partner, date_added, seq)`` alone, so a page costs the same at any collection size;
+    ``date_added`` is strictly increasing per node (microseconds, assigned under the audit
+    head's lock)."""
+
+    __tablename__ = "releases"
+    __table_args__ = (Index(None, "partner", "date_added", "seq"),
+                      Index(None, "record_id", "partner"))
+
+    seq: Mapped[int] = mapped_column(_SEQ, primary_key=True, autoincrement=True)
+    partner: Mapped[str] = mapped_column(String(63))
+    date_added: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    record_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    version: Mapped[int] = mapped_column(Integer)
+    change: Mapped[str] = mapped_column(String(16))
+
+
+class ConsentRow(Base):
+    """An originator's recorded authorisation to pass one of its records on to an agency."""
+
+    __tablename__ = "onward_consents"
+    __table_args__ = (PrimaryKeyConstraint("record_id", "agency_id"),)
+
+    record_id: Mapped[str] = mapped_column(key_type(ID_LENGTH))
+    agency_id: Mapped[str] = mapped_column(key_type(63))
+    granted_by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
 def table(model: type[Base]) -> Table:
     """The Core table of a model, for the repositories' bulk statements."""
     return cast(Table, model.__table__)
@@ -213,3 +282,7 @@ RECORD_NAMES = table(RecordNameRow)
 RECORD_DOCUMENTS = table(RecordDocumentRow)
 AUDIT_LOG = table(AuditRow)
 AUDIT_HEAD = table(AuditHeadRow)
+LEGAL_BASES = table(LegalBasisRow)
+TRANSFERS = table(TransferRow)
+RELEASES = table(ReleaseRow)
+CONSENTS = table(ConsentRow)

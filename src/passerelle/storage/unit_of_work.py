@@ -30,6 +30,7 @@ from passerelle.ports import (
     AgencyRepository,
     AuditLog,
     Clock,
+    FederationRepository,
     RecordRepository,
     TokenRepository,
     UnitOfWorkFactory,
@@ -37,6 +38,7 @@ from passerelle.ports import (
 )
 from passerelle.storage.agencies import SqlAgencyRepository
 from passerelle.storage.audit import SqlAuditLog
+from passerelle.storage.federation import SqlFederationRepository
 from passerelle.storage.records import SqlRecordRepository
 from passerelle.storage.tokens import SqlTokenRepository
 from passerelle.storage.users import SqlUserRepository
@@ -59,6 +61,7 @@ class SqlUnitOfWork:
     tokens: TokenRepository
     agencies: AgencyRepository
     audit: AuditLog
+    federation: FederationRepository
 
     def __init__(self, engine: Engine, audit_key: bytes, clock: Clock) -> None:
         self._engine = engine
@@ -82,6 +85,7 @@ class SqlUnitOfWork:
         self.tokens = SqlTokenRepository(connection)
         self.agencies = SqlAgencyRepository(connection)
         self.audit = SqlAuditLog(connection, self._audit_key, self._clock)
+        self.federation = SqlFederationRepository(connection)
         return self
 
     def commit(self) -> None:

@@ -1,0 +1,103 @@
+"""Fan-out of record changes to the partners' feeds, in the transaction that writes them.
+
+Every time a record is created, changed or erased on this node, :class:`ReleasePlanner`
+decides for each partner agency whether the new version may go there — the same policy that
+guards local users (``policy.decide_release``: releasability, TLP, handling codes,
+compartments, onward-transfer consents) plus the transfer law (``transfers.decide_transfer``:
+a legal basis for personal data leaving the EU's common regime) — and appends the outcome to
+that partner's feed (``domain.releases``). A version that may no longer go to a partner that
+had an earlier one is *withdrawn*; an erased record is *erased* for every partner that had it.
+Nothing is appended for a partner that never had the record and may not have it now.
+
+``date_added`` is strictly increasing over the whole node (one microsecond at least between two
+entries), taken inside the transaction after the audit append, whose head-row lock serialises
+writers: a partner that resumes after the last ``date_added`` it saw misses nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from passerelle.domain.agencies import Agency
+from passerelle.domain.policy import decide_release
+from passerelle.domain.records import Record
+from passerelle.domain.releases import Change, Release
+from passerelle.domain.transfers import LegalBasis, decide_transfer
+from passerelle.ports import Clock, UnitOfWork
+
+TICK = dt.timedelta(microseconds=1)
+
+
+class ReleasePlanner:
+    """Appends feed entries for the partners of the node of ``agency_id``."""
+
+    def __init__(self, agency_id: str, clock: Clock) -> None:
+        self._agency_id = agency_id
+        self._clock = clock
+
+    def _agencies(self, tx: UnitOfWork) -> tuple[Agency | None, list[Agency]]:
+        """This node's agency and its partners; no partners before the node is set up (its
+        own agency is registered by ``passerelle init``)."""
+        agencies = tx.agencies.list()
+        sender = next((a for a in agencies if a.id == self._agency_id), None)
+        if sender is None:
+            return None, []
+        return sender, [a for a in agencies if a.id != self._agency_id]
+
+    def _clock_after(self, tx: UnitOfWork) -> dt.datetime:
+        now = self._clock.now()
+        last = tx.federation.last_date_added()
+        return now if last is None or now > last else last + TICK
+
+    @staticmethod
+    def allowed(record: Record, sender: Agency, partner: Agency, consents: frozenset[str],
+                basis: LegalBasis | None, today: dt.date) -> bool:
+        """Whether this version of the record may be in the partner's feed."""
+        if not decide_release(record, sender, partner, consents):
+            return False
+        return bool(decide_transfer(record, sender, partner, basis, today))
+
+    def written(self, tx: UnitOfWork, records: Sequence[Record], *, new: bool) -> int:
+        """Plan the partners' feeds for records just added (``new``) or changed.
+
+        Returns the number of feed entries appended.
+        """
+        if not records:
+            return 0
+        sender, partners = self._agencies(tx)
+        if sender is None or not partners:
+            return 0
+        today = self._clock.now().date()
+        bases = {basis.partner: basis for basis in tx.federation.bases()}
+        stamp = self._clock_after(tx)
+        entries: list[Release] = []
+        for record in records:
+            before = {} if new else tx.federation.latest_changes(record.id)
+            # Consents matter only for what this node received from another agency.
+            consents = (tx.federation.consents(record.id) if record.owner_agency != sender.id
+                        else frozenset())
+            for partner in partners:
+                if self.allowed(record, sender, partner, consents, bases.get(partner.id),
+                                today):
+                    change = Change.SHARED
+                elif partner.id in before and before[partner.id].change is Change.SHARED:
+                    change = Change.WITHDRAWN
+                else:
+                    continue
+                entries.append(Release(partner.id, record.id, record.version, change, stamp))
+                stamp += TICK
+        tx.federation.append_releases(entries)
+        return len(entries)
+
+    def erased(self, tx: UnitOfWork, record_id: str, version: int) -> list[str]:
+        """Tell every partner that had the record that it is erased; their ids."""
+        before = tx.federation.latest_changes(record_id)
+        partners = sorted(p for p, release in before.items() if release.change is not Change.ERASED)
+        stamp = self._clock_after(tx)
+        entries = []
+        for partner in partners:
+            entries.append(Release(partner, record_id, version, Change.ERASED, stamp))
+            stamp += TICK
+        tx.federation.append_releases(entries)
+        return partners

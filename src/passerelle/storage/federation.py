@@ -1,0 +1,138 @@
+"""Legal bases, transfer records, the release feed and consents in SQL.
+
+The feed is read by ``(partner, date_added, seq)`` from its index alone: a page of a
+partner's collection costs the same with ten records or ten million.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, tuple_
+
+from passerelle.domain.releases import Change, Release
+from passerelle.domain.transfers import BasisKind, LegalBasis, TransferRecord
+from passerelle.ports import TransferQuery
+from passerelle.storage.schema import CONSENTS, LEGAL_BASES, RELEASES, TRANSFERS
+
+
+def _basis(row: Any) -> LegalBasis:
+    return LegalBasis(partner=row.partner, kind=BasisKind(row.kind), reference=row.reference,
+                      justification=row.justification, recorded_at=row.recorded_at,
+                      recorded_by=row.recorded_by, expires=row.expires)
+
+
+def _transfer(row: Any) -> TransferRecord:
+    return TransferRecord(
+        id=row.id, at=row.at, sender=row.sender, recipient=row.recipient,
+        record_id=row.record_id, version=row.version, basis=BasisKind(row.basis),
+        reference=row.reference, justification=row.justification, digest=row.digest,
+        summary=row.summary, channel=row.channel)
+
+
+def _release(row: Any) -> Release:
+    return Release(partner=row.partner, record_id=row.record_id, version=row.version,
+                   change=Change(row.change), date_added=row.date_added, seq=row.seq)
+
+
+class SqlFederationRepository:
+    """``ports.FederationRepository`` over one connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def basis(self, partner: str) -> LegalBasis | None:
+        """The legal basis recorded for a partner, if any."""
+        row = self._connection.execute(
+            select(LEGAL_BASES).where(LEGAL_BASES.c.partner == partner)).first()
+        return None if row is None else _basis(row)
+
+    def set_basis(self, basis: LegalBasis) -> None:
+        """Record (or replace) a partner's legal basis."""
+        self._connection.execute(delete(LEGAL_BASES).where(LEGAL_BASES.c.partner == basis.partner))
+        self._connection.execute(insert(LEGAL_BASES).values(
+            partner=basis.partner, kind=basis.kind.value, reference=basis.reference,
+            justification=basis.justification, recorded_at=basis.recorded_at,
+            recorded_by=basis.recorded_by, expires=basis.expires))
+
+    def bases(self) -> list[LegalBasis]:
+        """Every recorded basis, by partner."""
+        return [_basis(row) for row in self._connection.execute(
+            select(LEGAL_BASES).order_by(LEGAL_BASES.c.partner))]
+
+    def add_transfers(self, transfers: Sequence[TransferRecord]) -> None:
+        """Append transfer records."""
+        if not transfers:
+            return
+        self._connection.execute(insert(TRANSFERS), [{
+            "id": t.id, "at": t.at, "sender": t.sender, "recipient": t.recipient,
+            "record_id": t.record_id, "version": t.version, "basis": t.basis.value,
+            "reference": t.reference, "justification": t.justification, "digest": t.digest,
+            "summary": t.summary, "channel": t.channel} for t in transfers])
+
+    def transfers(self, query: TransferQuery, after_seq: int, limit: int
+                  ) -> list[tuple[int, TransferRecord]]:
+        """Transfer records after a position, in order, with their positions."""
+        statement = select(TRANSFERS).where(TRANSFERS.c.seq > after_seq)
+        if query.recipient is not None:
+            statement = statement.where(TRANSFERS.c.recipient == query.recipient)
+        if query.record_id is not None:
+            statement = statement.where(TRANSFERS.c.record_id == query.record_id)
+        if query.since is not None:
+            statement = statement.where(TRANSFERS.c.at >= query.since)
+        if query.until is not None:
+            statement = statement.where(TRANSFERS.c.at < query.until)
+        rows = self._connection.execute(statement.order_by(TRANSFERS.c.seq).limit(limit))
+        return [(row.seq, _transfer(row)) for row in rows]
+
+    def append_releases(self, releases: Sequence[Release]) -> None:
+        """Append feed entries (their ``seq`` is assigned by the database)."""
+        if not releases:
+            return
+        self._connection.execute(insert(RELEASES), [{
+            "partner": r.partner, "date_added": r.date_added, "record_id": r.record_id,
+            "version": r.version, "change": r.change.value} for r in releases])
+
+    def last_date_added(self) -> dt.datetime | None:
+        """The latest ``date_added`` of the whole feed."""
+        value: dt.datetime | None = self._connection.execute(
+            select(func.max(RELEASES.c.date_added))).scalar()
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value
+
+    def feed(self, partner: str, after: tuple[dt.datetime, int] | None,
+             added_after: dt.datetime | None, limit: int) -> list[Release]:
+        """A partner's feed in (date_added, seq) order, after a keyset position."""
+        statement = select(RELEASES).where(RELEASES.c.partner == partner)
+        if after is not None:
+            statement = statement.where(or_(
+                RELEASES.c.date_added > after[0],
+                and_(RELEASES.c.date_added == after[0], RELEASES.c.seq > after[1])))
+        if added_after is not None:
+            statement = statement.where(RELEASES.c.date_added > added_after)
+        statement = statement.order_by(RELEASES.c.date_added, RELEASES.c.seq).limit(limit)
+        return [_release(row) for row in self._connection.execute(statement)]
+
+    def latest_changes(self, record_id: str) -> dict[str, Release]:
+        """For each partner that ever had the record in its feed, its latest entry."""
+        latest = select(RELEASES.c.partner, func.max(RELEASES.c.seq).label("seq")).where(
+            RELEASES.c.record_id == record_id).group_by(RELEASES.c.partner).subquery()
+        rows = self._connection.execute(select(RELEASES).where(
+            tuple_(RELEASES.c.partner, RELEASES.c.seq).in_(select(latest.c.partner, latest.c.seq))))
+        return {row.partner: _release(row) for row in rows}
+
+    def consents(self, record_id: str) -> frozenset[str]:
+        """Agencies the originator authorised this record to be passed on to."""
+        return frozenset(self._connection.execute(
+            select(CONSENTS.c.agency_id).where(CONSENTS.c.record_id == record_id)).scalars())
+
+    def grant_consent(self, record_id: str, agency_id: str, granted_by: str,
+                      at: dt.datetime) -> None:
+        """Record the originator's authorisation (idempotent)."""
+        if agency_id in self.consents(record_id):
+            return
+        self._connection.execute(insert(CONSENTS).values(
+            record_id=record_id, agency_id=agency_id, granted_by=granted_by, at=at))

@@ -38,6 +38,7 @@ class BasisKind(StrEnum):
     AGREEMENT = "agreement"  # Art. 37(1)(a): a legally binding instrument
     SAFEGUARDS = "safeguards"  # Art. 37(1)(b): the controller's assessment of safeguards
     DEROGATION = "derogation"  # Art. 38: a derogation for a specific situation
+    NOT_REQUIRED = "not_required"  # no personal data: only a transfer record, no basis
 
 
 THIRD_COUNTRY_BASES = frozenset({BasisKind.ADEQUACY, BasisKind.AGREEMENT, BasisKind.SAFEGUARDS,
@@ -67,6 +68,9 @@ class LegalBasis:
             raise ValidationFailed(f"the basis is for {self.partner}, not {partner.id}",
                                    field="partner")
         crossing = crosses_border(sender, partner)
+        if self.kind is BasisKind.NOT_REQUIRED:
+            raise ValidationFailed("not a legal basis: it only labels transfers of data that "
+                                   "names nobody", field="kind")
         if self.kind is BasisKind.EU_DIRECTIVE and crossing:
             raise ValidationFailed(
                 f"data from {sender.country} to {partner.country} leaves the Directive's "

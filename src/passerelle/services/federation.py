@@ -1,0 +1,211 @@
+"""The node's side of the federation: legal bases, what a partner may fetch, and the transfer
+register.
+
+- Administrators record a legal basis per partner (``record_basis``); the basis is checked
+  against the pair of agencies (the Directive between EU members; an adequacy decision, an
+  agreement, safeguards or a derogation otherwise) and the change is audited.
+- A partner's node reads its feed (``partner_page``): every entry is decided again at the time
+  of sending, by the same policy and transfer law as when it was planned (a basis may have
+  expired since, a record may have been erased), and every version actually sent writes a
+  transfer record (date, time, recipient authority, basis and justification, digest of the
+  bytes sent) and an audit entry of the disclosure, in the same transaction.
+- Auditors export the transfer register (``transfers``); the export is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from passerelle.domain.audit import AuditAction, AuditEvent
+from passerelle.domain.policy import may_use_role
+from passerelle.domain.records import Record
+from passerelle.domain.releases import Change, Release
+from passerelle.domain.transfers import (
+    BasisKind,
+    LegalBasis,
+    TransferRecord,
+    crosses_border,
+    digest_of,
+    holds_personal_data,
+)
+from passerelle.domain.users import Role
+from passerelle.errors import Forbidden, NotFound
+from passerelle.ports import Clock, TransferQuery, UnitOfWork, UnitOfWorkFactory
+from passerelle.services.caller import Caller
+from passerelle.services.releases import ReleasePlanner
+
+#: Turns a record version into the exact bytes sent (the STIX serialisation, say).
+Serializer = Callable[[Record], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class SentEntry:
+    """One entry of a partner's page: the feed entry, and the bytes sent for a shared version."""
+
+    release: Release
+    payload: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerPage:
+    """A page of a partner's feed, with the keyset position after its last entry."""
+
+    entries: list[SentEntry]
+    more: bool
+    last: tuple[dt.datetime, int] | None
+
+
+class FederationService:
+    """Legal bases, partner feeds and the transfer register of the node of ``agency_id``."""
+
+    def __init__(self, transactions: UnitOfWorkFactory, clock: Clock, agency_id: str) -> None:
+        self._transactions = transactions
+        self._clock = clock
+        self._agency_id = agency_id
+        self._planner = ReleasePlanner(agency_id, clock)
+
+    def record_basis(self, caller: Caller, partner_id: str, kind: BasisKind, reference: str,
+                     justification: str, expires: dt.date | None = None) -> LegalBasis:
+        """Record (or replace) the legal basis for transfers to a partner."""
+        if not may_use_role(caller.user, Role.ADMINISTRATOR):
+            raise Forbidden("needs the administrator role")
+        with self._transactions() as tx:
+            sender = tx.agencies.get(self._agency_id)
+            partner = tx.agencies.get(partner_id)
+            if sender is None:
+                raise NotFound(f"this node's agency {self._agency_id} is not registered",
+                               field="agency_id")
+            if partner is None:
+                raise NotFound(f"no agency {partner_id}", field="partner")
+            basis = LegalBasis(partner_id, kind, reference.strip(), justification.strip(),
+                               self._clock.now(), caller.user.id, expires)
+            basis.check_for(sender, partner)
+            tx.federation.set_basis(basis)
+            tx.audit.append([AuditEvent(
+                AuditAction.ADMINISTRATION, caller.actor, caller.user.agency_id, None,
+                caller.justification.strip(),
+                {"legal_basis": partner_id, "kind": kind.value, "reference": basis.reference,
+                 "expires": expires.isoformat() if expires else None})])
+            tx.commit()
+        return basis
+
+    def bases(self) -> list[LegalBasis]:
+        """Every recorded basis."""
+        with self._transactions() as tx:
+            return tx.federation.bases()
+
+    def partner_page(self, partner_id: str, after: tuple[dt.datetime, int] | None,
+                     added_after: dt.datetime | None, limit: int, serialize: Serializer,
+                     channel: str = "taxii") -> PartnerPage:
+        """The next entries of a partner's feed, as sent to its node now.
+
+        A shared version that the policy or the transfer law no longer allows (or that was
+        erased since) is sent as withdrawn, without its content.
+        """
+        with self._transactions() as tx:
+            sender = tx.agencies.get(self._agency_id)
+            partner = tx.agencies.get(partner_id)
+            if sender is None or partner is None:
+                raise NotFound(f"no partner {partner_id}", field="partner")
+            releases = tx.federation.feed(partner_id, after, added_after, limit + 1)
+            more = len(releases) > limit
+            releases = releases[:limit]
+            basis = tx.federation.basis(partner_id)
+            versions = self._versions(tx, releases)
+            today = self._clock.now().date()
+            entries: list[SentEntry] = []
+            transfers: list[TransferRecord] = []
+            for release in releases:
+                record = versions.get((release.record_id, release.version))
+                if release.change is not Change.SHARED:
+                    entries.append(SentEntry(release, None))
+                    continue
+                consents = (tx.federation.consents(release.record_id)
+                            if record is not None and record.owner_agency != sender.id
+                            else frozenset())
+                if record is None or not self._planner.allowed(record, sender, partner,
+                                                               consents, basis, today):
+                    entries.append(SentEntry(_withdrawn(release), None))
+                    continue
+                payload = serialize(record)
+                entries.append(SentEntry(release, payload))
+                transfers.append(self._transfer(tx, record, release, basis, payload, sender.id,
+                                                partner_id, crosses_border(sender, partner),
+                                                channel))
+            if transfers:
+                tx.federation.add_transfers(transfers)
+                tx.audit.append([AuditEvent(
+                    AuditAction.DISCLOSURE, f"node:{partner_id}", partner_id, t.record_id,
+                    t.justification, {"recipient": partner_id, "version": t.version,
+                                      "transfer": t.id, "basis": t.basis.value,
+                                      "digest": t.digest, "channel": channel})
+                    for t in transfers])
+            tx.commit()
+        last = (releases[-1].date_added, releases[-1].seq) if releases else after
+        return PartnerPage(entries, more, last)
+
+    @staticmethod
+    def _versions(tx: UnitOfWork, releases: list[Release]) -> dict[tuple[str, int], Record]:
+        wanted = {(r.record_id, r.version) for r in releases if r.change is Change.SHARED}
+        found: dict[tuple[str, int], Record] = {}
+        latest = {r.id: r for r in tx.records.get_many(sorted({rid for rid, _ in wanted}))}
+        for record_id, version in wanted:
+            record = latest.get(record_id)
+            if record is None:
+                continue
+            if record.version == version:
+                found[(record_id, version)] = record
+            else:
+                older = [r for r in tx.records.history(record_id) if r.version == version]
+                if older:
+                    found[(record_id, version)] = older[0]
+        return found
+
+    def _transfer(self, tx: UnitOfWork, record: Record, release: Release,
+                  basis: LegalBasis | None, payload: bytes, sender: str, partner: str,
+                  crossing: bool, channel: str) -> TransferRecord:
+        if not crossing:
+            kind = BasisKind.EU_DIRECTIVE
+        elif holds_personal_data(record) and basis is not None:
+            kind = basis.kind
+        else:
+            kind = BasisKind.NOT_REQUIRED
+        markings = record.markings
+        summary = (f"{record.kind.value} v{record.version}, TLP:{markings.tlp.value}, "
+                   f"{markings.handling_code.value}")
+        return TransferRecord(
+            id=f"transfer--{release.seq}-{partner}",
+            at=self._clock.now(), sender=sender, recipient=partner, record_id=record.id,
+            version=record.version, basis=kind,
+            reference=basis.reference if basis is not None and crossing else "",
+            justification=(basis.justification if basis is not None and crossing else "")
+            or markings.purpose,  # the purpose the record was collected for
+            digest=digest_of(payload), summary=summary, channel=channel)
+
+    def transfers(self, caller: Caller, query: TransferQuery = TransferQuery(),
+                  batch: int = 5000) -> Iterator[TransferRecord]:
+        """The transfer register for auditors; the export itself is audited first."""
+        if not may_use_role(caller.user, Role.AUDITOR):
+            raise Forbidden("needs the auditor role")
+        with self._transactions() as tx:
+            tx.audit.append([AuditEvent(
+                AuditAction.EXPORT, caller.actor, caller.user.agency_id, None,
+                caller.justification.strip(),
+                {"transfers": {"recipient": query.recipient, "record_id": query.record_id}})])
+            tx.commit()
+        after = 0
+        while True:
+            with self._transactions() as tx:
+                found = tx.federation.transfers(query, after, batch)
+            for _, transfer in found:
+                yield transfer
+            if len(found) < batch:
+                return
+            after = found[-1][0]
+
+
+def _withdrawn(release: Release) -> Release:
+    return Release(release.partner, release.record_id, release.version, Change.WITHDRAWN,
+                   release.date_added, release.seq)

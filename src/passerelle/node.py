@@ -12,6 +12,7 @@ from passerelle.clock import SystemClock
 from passerelle.ports import Clock, UnitOfWorkFactory
 from passerelle.services.accounts import AccountService
 from passerelle.services.auditing import AuditService
+from passerelle.services.federation import FederationService
 from passerelle.services.imports import ImportService
 from passerelle.services.records import RecordService
 from passerelle.settings import Settings
@@ -28,6 +29,7 @@ class Node:
     accounts: AccountService
     audit: AuditService
     imports: ImportService
+    federation: FederationService
 
     @classmethod
     def build(cls, settings: Settings, transactions: UnitOfWorkFactory,
@@ -43,4 +45,5 @@ class Node:
             accounts=AccountService(transactions, clock, settings.agency_id),
             audit=AuditService(transactions, settings.audit_key.encode()),
             imports=ImportService(transactions, clock, settings.agency_id),
+            federation=FederationService(transactions, clock, settings.agency_id),
         )

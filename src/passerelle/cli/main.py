@@ -15,7 +15,18 @@ import typer
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from passerelle.cli import audit, init, screen, seed, serve, tokens, transfer, users
+from passerelle.cli import (
+    audit,
+    init,
+    partners,
+    screen,
+    seed,
+    serve,
+    taxii,
+    tokens,
+    transfer,
+    users,
+)
 from passerelle.cli.context import err
 from passerelle.errors import PasserelleError
 
@@ -62,6 +73,8 @@ screen.register(app)
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
 app.add_typer(audit.app, name="audit")
+app.add_typer(partners.app, name="partner")
+app.add_typer(taxii.app, name="taxii")
 
 
 def run() -> None:

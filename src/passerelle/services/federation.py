@@ -32,12 +32,13 @@ from passerelle.domain.transfers import (
 )
 from passerelle.domain.users import Role
 from passerelle.errors import Forbidden, NotFound
-from passerelle.ports import Clock, TransferQuery, UnitOfWork, UnitOfWorkFactory
+from passerelle.ports import Clock, RecordQuery, TransferQuery, UnitOfWork, UnitOfWorkFactory
 from passerelle.services.caller import Caller
 from passerelle.services.releases import ReleasePlanner
 
 #: Turns a record version into the exact bytes sent (the STIX serialisation, say).
 Serializer = Callable[[Record], bytes]
+REPLAN_BATCH = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,30 @@ class FederationService:
                 {"legal_basis": partner_id, "kind": kind.value, "reference": basis.reference,
                  "expires": expires.isoformat() if expires else None})])
             tx.commit()
+        self.replan(partner_id)
         return basis
+
+    def replan(self, partner_id: str, progress: Callable[[int], None] | None = None) -> int:
+        """Decide every stored record again for one partner (after its legal basis changed):
+        versions that may now go are shared, versions that may no longer go are withdrawn.
+
+        Runs in batches of ``REPLAN_BATCH`` records, one transaction each; ``progress(n)``
+        gets the number of records done. Returns the number of feed entries appended.
+        """
+        appended = 0
+        done = 0
+        after: str | None = None
+        while True:
+            with self._transactions() as tx:
+                batch = tx.records.search(RecordQuery(), after, REPLAN_BATCH)
+                appended += self._planner.written(tx, batch, new=False, only=partner_id)
+                tx.commit()
+            done += len(batch)
+            if progress is not None:
+                progress(done)
+            if len(batch) < REPLAN_BATCH:
+                return appended
+            after = batch[-1].id
 
     def bases(self) -> list[LegalBasis]:
         """Every recorded basis."""

@@ -58,14 +58,19 @@ class ReleasePlanner:
             return False
         return bool(decide_transfer(record, sender, partner, basis, today))
 
-    def written(self, tx: UnitOfWork, records: Sequence[Record], *, new: bool) -> int:
-        """Plan the partners' feeds for records just added (``new``) or changed.
+    def written(self, tx: UnitOfWork, records: Sequence[Record], *, new: bool,
+                only: str | None = None) -> int:
+        """Plan the partners' feeds (or ``only`` that partner's) for records just added
+        (``new``) or changed, or whose partner's situation changed (a legal basis recorded).
 
-        Returns the number of feed entries appended.
+        A version already shared with a partner is not appended again. Returns the number of
+        feed entries appended.
         """
         if not records:
             return 0
         sender, partners = self._agencies(tx)
+        if only is not None:
+            partners = [p for p in partners if p.id == only]
         if sender is None or not partners:
             return 0
         today = self._clock.now().date()
@@ -78,10 +83,14 @@ class ReleasePlanner:
             consents = (tx.federation.consents(record.id) if record.owner_agency != sender.id
                         else frozenset())
             for partner in partners:
+                previous = before.get(partner.id)
                 if self.allowed(record, sender, partner, consents, bases.get(partner.id),
                                 today):
+                    if previous is not None and previous.change is Change.SHARED \
+                            and previous.version == record.version:
+                        continue  # already there
                     change = Change.SHARED
-                elif partner.id in before and before[partner.id].change is Change.SHARED:
+                elif previous is not None and previous.change is Change.SHARED:
                     change = Change.WITHDRAWN
                 else:
                     continue

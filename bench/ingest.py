@@ -54,6 +54,7 @@ from common import (
     write,
 )
 from passerelle.clock import SystemClock
+from passerelle.domain.agencies import DEFAULT_AGENCIES
 from passerelle.domain.records import Record
 from passerelle.errors import PasserelleError
 from passerelle.interop.stix import ImportedObject, bundle
@@ -61,6 +62,7 @@ from passerelle.interop.stix.pipeline import collector_paused, read_in_chunks
 from passerelle.ports import (
     AgencyRepository,
     AuditLog,
+    FederationRepository,
     RecordRepository,
     TokenRepository,
     UnitOfWork,
@@ -125,6 +127,7 @@ class _CountingUnitOfWork:
     tokens: TokenRepository
     agencies: AgencyRepository
     audit: AuditLog
+    federation: FederationRepository
 
     def __init__(self, inner: UnitOfWork, advance: Callable[[int], None]) -> None:
         self._inner = inner
@@ -135,6 +138,7 @@ class _CountingUnitOfWork:
         self.records = _CountingRecords(inner.records, self._advance)  # type: ignore[assignment]
         self.users, self.tokens = inner.users, inner.tokens
         self.agencies, self.audit = inner.agencies, inner.audit
+        self.federation = inner.federation
         return self
 
     def commit(self) -> None:
@@ -190,8 +194,13 @@ def import_once(backend: Backend, path: Path, objects: int, directory: Path, ind
     """Import the bundle at ``path`` into a fresh database; time the import path only."""
     with fresh_database(backend, "passerelle_bench_ingest", directory) as db:
         sql = SqlUnitOfWorkFactory(db.engine, AUDIT_KEY.encode(), SystemClock())
+        with sql() as tx:  # the partners, as `passerelle init` registers them: every record
+            for agency in DEFAULT_AGENCIES:  # is planned for their feeds as it is stored
+                tx.agencies.upsert(agency)
+            tx.commit()
         with progress(f"{backend} run {index}: store", objects) as advance:
-            service = ImportService(lambda: _CountingUnitOfWork(sql(), advance), SystemClock())
+            service = ImportService(lambda: _CountingUnitOfWork(sql(), advance), SystemClock(),
+                                    AGENCY)
             started = time.perf_counter()
             waited = _Waited()
             with collector_paused():  # as `passerelle import` does

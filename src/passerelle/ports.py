@@ -239,7 +239,7 @@ class FederationRepository(Protocol):
         ...
 
     def last_date_added(self) -> dt.datetime | None:
-        """The latest ``date_added`` of the whole feed."""
+        """The latest ``date_added`` of the feeds of the registered agencies."""
         ...
 
     def feed(self, partner: str, after: tuple[dt.datetime, int] | None,

@@ -63,6 +63,8 @@ class TestFederationRepository:
         releases = [Release("ma" if i % 2 else "es", f"person--{i:04d}", 1, Change.SHARED,
                             T0 + i * US) for i in range(10)]
         with uow_factory() as uow:
+            for agency in DEFAULT_AGENCIES:  # feeds belong to registered partners
+                uow.agencies.upsert(agency)
             uow.federation.append_releases(releases)
             uow.commit()
         with uow_factory() as uow:

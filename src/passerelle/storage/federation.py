@@ -15,7 +15,8 @@ from sqlalchemy import Connection, and_, delete, func, insert, or_, select, tupl
 from passerelle.domain.releases import Change, Release
 from passerelle.domain.transfers import BasisKind, LegalBasis, TransferRecord
 from passerelle.ports import TransferQuery
-from passerelle.storage.schema import CONSENTS, LEGAL_BASES, RELEASES, TRANSFERS
+from passerelle.storage.bulk import insert_rows
+from passerelle.storage.schema import AGENCIES, CONSENTS, LEGAL_BASES, RELEASES, TRANSFERS
 
 
 def _basis(row: Any) -> LegalBasis:
@@ -91,14 +92,18 @@ class SqlFederationRepository:
         """Append feed entries (their ``seq`` is assigned by the database)."""
         if not releases:
             return
-        self._connection.execute(insert(RELEASES), [{
+        insert_rows(self._connection, RELEASES, [{
             "partner": r.partner, "date_added": r.date_added, "record_id": r.record_id,
             "version": r.version, "change": r.change.value} for r in releases])
 
     def last_date_added(self) -> dt.datetime | None:
         """The latest ``date_added`` of the whole feed."""
+        # One index probe per partner (the feed's index leads with the partner) rather than a
+        # scan of the whole feed.
+        latest = select(func.max(RELEASES.c.date_added)).where(
+            RELEASES.c.partner == AGENCIES.c.id).scalar_subquery()
         value: dt.datetime | None = self._connection.execute(
-            select(func.max(RELEASES.c.date_added))).scalar()
+            select(func.max(latest)).select_from(AGENCIES)).scalar()
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
         return value

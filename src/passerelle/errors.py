@@ -11,12 +11,15 @@ problem+json through a single handler; the CLI prints them and exits non-zero.
     │   ├── InvalidMarking                422 invalid_marking
     │   ├── InvalidDate                   422 invalid_date
     │   ├── InvalidStix                   422 invalid_stix
-    │   └── InvalidCsv                    422 invalid_csv
+    │   ├── InvalidCsv                    422 invalid_csv
+    │   └── InvalidKey                    422 invalid_key
     ├── BadRequest                        400 bad_request
     │   ├── JustificationRequired         400 justification_required
     │   ├── UnsupportedMediaType          415 unsupported_media_type
+    │   ├── NotAcceptable                 406 not_acceptable
     │   └── PayloadTooLarge               413 payload_too_large
     ├── AuthenticationRequired            401 authentication_required
+    │   └── SignatureRejected             401 signature_rejected (reason named)
     ├── Forbidden                         403 forbidden
     │   └── ReviewOverdue                 403 review_overdue
     ├── NotFound                          404 not_found
@@ -30,6 +33,7 @@ caller gets a code and a field.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import ClassVar
 
 
@@ -90,6 +94,14 @@ class InvalidCsv(ValidationFailed):
     title = "Invalid CSV file"
 
 
+class InvalidKey(ValidationFailed):
+    """Key material that cannot be used: not an Ed25519 key, malformed PEM or base64, or a
+    private key file that others may read."""
+
+    code = "invalid_key"
+    title = "Invalid key"
+
+
 class BadRequest(PasserelleError):
     """A request that cannot be processed as sent."""
 
@@ -113,6 +125,14 @@ class UnsupportedMediaType(BadRequest):
     title = "Unsupported media type"
 
 
+class NotAcceptable(BadRequest):
+    """The client accepts no media type the endpoint can answer in (TAXII's ``Accept``)."""
+
+    code = "not_acceptable"
+    status = 406
+    title = "Not acceptable"
+
+
 class PayloadTooLarge(BadRequest):
     """A body larger than the configured limit."""
 
@@ -127,6 +147,45 @@ class AuthenticationRequired(PasserelleError):
     code = "authentication_required"
     status = 401
     title = "Authentication required"
+
+
+class RejectReason(StrEnum):
+    """Why a peer node's signed request was refused; stable, listed in docs/federation.md.
+
+    Audits and metrics branch on these; the wording of the detail may change, these may not.
+    """
+
+    MISSING_SIGNATURE = "missing_signature"
+    MALFORMED_SIGNATURE = "malformed_signature"
+    UNSUPPORTED_ALGORITHM = "unsupported_algorithm"
+    INSUFFICIENT_COVERAGE = "insufficient_coverage"
+    MISSING_COMPONENT = "missing_component"
+    MISSING_DIGEST = "missing_digest"
+    STALE = "stale"
+    FUTURE = "future"
+    EXPIRED = "expired"
+    UNKNOWN_KEY = "unknown_key"
+    BAD_SIGNATURE = "bad_signature"
+    DIGEST_MISMATCH = "digest_mismatch"
+    REPLAYED = "replayed"
+    REPLAY_MEMORY_FULL = "replay_memory_full"
+
+
+class SignatureRejected(AuthenticationRequired):
+    """A request from a peer node whose HTTP message signature (RFC 9421) does not hold.
+
+    ``reason`` says which check failed; ``key_id`` is the key the request claimed, when it got
+    that far (it is a claim, not an identity: never trust it for anything but the audit).
+    """
+
+    code = "signature_rejected"
+    title = "Signature rejected"
+
+    def __init__(self, reason: RejectReason, detail: str, *, key_id: str | None = None,
+                 field: str | None = None) -> None:
+        super().__init__(f"{detail} ({reason})", field=field)
+        self.reason = reason
+        self.key_id = key_id
 
 
 class Forbidden(PasserelleError):
@@ -181,11 +240,14 @@ ALL_ERRORS: tuple[type[PasserelleError], ...] = (
     InvalidDate,
     InvalidStix,
     InvalidCsv,
+    InvalidKey,
     BadRequest,
     JustificationRequired,
     UnsupportedMediaType,
+    NotAcceptable,
     PayloadTooLarge,
     AuthenticationRequired,
+    SignatureRejected,
     Forbidden,
     ReviewOverdue,
     NotFound,

@@ -37,6 +37,7 @@ from passerelle.errors import (
     NotFound,
     PasserelleError,
     PayloadTooLarge,
+    SignatureRejected,
     UnsupportedMediaType,
     ValidationFailed,
 )
@@ -76,10 +77,12 @@ def problem_body(error: PasserelleError, *, status: int | None = None,
 def problem_response(error: PasserelleError, *, status: int | None = None,
                      title: str | None = None,
                      headers: Mapping[str, str] | None = None) -> Response:
-    """A ready-to-send problem response; 401s carry the challenge RFC 9110 asks for."""
+    """A ready-to-send problem response; 401s carry the challenge RFC 9110 asks for: peers
+    (refused signatures) are asked for an HTTP message signature, people for a token."""
     all_headers = dict(headers or {})
     if isinstance(error, AuthenticationRequired):
-        all_headers.setdefault("WWW-Authenticate", 'Bearer realm="passerelle"')
+        scheme = "Signature" if isinstance(error, SignatureRejected) else "Bearer"
+        all_headers.setdefault("WWW-Authenticate", f'{scheme} realm="passerelle"')
     return JSONResponse(problem_body(error, status=status, title=title),
                         status_code=status or error.status, headers=all_headers,
                         media_type=PROBLEM_MEDIA_TYPE)

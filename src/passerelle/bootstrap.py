@@ -7,6 +7,9 @@ operator's decision, taken with ``passerelle init`` (and a backup), not a side e
 a server. ``migrate`` is that decision; ``opened`` is ``open_node`` for one command, closing the
 database connections at the end.
 
+``node_key_path`` says where the node's signing key lives and ``load_node_key`` reads it; only
+``passerelle init`` creates it (``federation.keys.ensure_node_key``).
+
 ``node_caller`` is how the node acts as itself (the CLI without ``--as``: seeding, imports,
 exports, accounts, the audit log): the audit log names it "system", as ``AccountService`` does
 for ``caller=None``, and the policy still screens what it touches.
@@ -26,6 +29,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from passerelle.clock import SystemClock
 from passerelle.domain.users import Role, User
 from passerelle.errors import Conflict, PasserelleError, ValidationFailed
+from passerelle.federation.keys import NodeKey
 from passerelle.node import Node
 from passerelle.ports import Clock
 from passerelle.services.caller import Caller
@@ -34,6 +38,8 @@ from passerelle.storage import SqlUnitOfWorkFactory, current_revision, make_engi
 from passerelle.storage.migrate import head_revision
 
 SYSTEM_USER_ID = "system"
+DEFAULT_NODE_KEY_FILE = "passerelle-node.key"
+NODE_KEY_SUFFIX = ".node.key"
 NODE_ROLES = frozenset({Role.ANALYST, Role.AUDITOR, Role.ADMINISTRATOR})
 INIT_HINT = "run `passerelle init` to create or upgrade it"
 
@@ -80,6 +86,29 @@ def engine_for(settings: Settings, *, create: bool) -> Engine:
         return make_engine(url)
     except (ArgumentError, ValueError) as error:
         raise ValidationFailed(str(error), field="database_url") from None
+
+
+def node_key_path(settings: Settings) -> Path:
+    """Where the node's signing key lives: ``settings.node_key_file`` when set; otherwise next
+    to a SQLite database file, named after it (``passerelle.db`` -> ``passerelle.node.key``),
+    so that two nodes whose databases share a folder never share a key; otherwise (PostgreSQL,
+    an in-memory SQLite) ``passerelle-node.key`` in the working directory."""
+    if settings.node_key_file is not None:
+        return settings.node_key_file
+    try:
+        url = make_url(settings.database_url)
+    except ArgumentError:
+        return Path(DEFAULT_NODE_KEY_FILE)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        database = Path(url.database)
+        return database.with_name(database.stem + NODE_KEY_SUFFIX)
+    return Path(DEFAULT_NODE_KEY_FILE)
+
+
+def load_node_key(settings: Settings) -> NodeKey:
+    """This node's signing key: ``Conflict`` naming ``key_file`` when there is none yet (run
+    ``passerelle init``), ``InvalidKey`` when others may read the file or it holds no key."""
+    return NodeKey.load(node_key_path(settings))
 
 
 def migrate(settings: Settings) -> tuple[str | None, str]:

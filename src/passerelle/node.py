@@ -9,12 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from passerelle.clock import SystemClock
+from passerelle.federation.replay import ReplayGuard
 from passerelle.ports import Clock, UnitOfWorkFactory
 from passerelle.services.accounts import AccountService
 from passerelle.services.auditing import AuditService
 from passerelle.services.federation import FederationService
 from passerelle.services.imports import ImportService
+from passerelle.services.peers import PeerService
 from passerelle.services.records import RecordService
+from passerelle.services.replay_guard import DatabaseReplayGuard
 from passerelle.settings import Settings
 
 
@@ -30,6 +33,8 @@ class Node:
     audit: AuditService
     imports: ImportService
     federation: FederationService
+    peers: PeerService
+    replay_guard: ReplayGuard
 
     @classmethod
     def build(cls, settings: Settings, transactions: UnitOfWorkFactory,
@@ -46,4 +51,6 @@ class Node:
             audit=AuditService(transactions, settings.audit_key.encode()),
             imports=ImportService(transactions, clock, settings.agency_id),
             federation=FederationService(transactions, clock, settings.agency_id),
+            peers=PeerService(transactions, clock, settings.agency_id),
+            replay_guard=DatabaseReplayGuard(transactions),
         )

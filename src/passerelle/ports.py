@@ -15,10 +15,12 @@ from typing import Protocol
 
 from passerelle.domain.agencies import Agency
 from passerelle.domain.audit import AuditEntry, AuditEvent, ChainHead
+from passerelle.domain.peers import Peer
 from passerelle.domain.records import Record, RecordKind
 from passerelle.domain.releases import Release
 from passerelle.domain.transfers import LegalBasis, TransferRecord
 from passerelle.domain.users import User
+from passerelle.federation.replay import NonceClaim
 
 
 class Clock(Protocol):
@@ -251,6 +253,10 @@ class FederationRepository(Protocol):
         """For each partner that ever had the record in its feed, its latest entry."""
         ...
 
+    def seq_bounds(self, partner: str, record_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """For each record in a partner's feed, the ``seq`` of its first and last entry."""
+        ...
+
     def consents(self, record_id: str) -> frozenset[str]:
         """Agencies the originator authorised this record to be passed on to."""
         ...
@@ -258,6 +264,54 @@ class FederationRepository(Protocol):
     def grant_consent(self, record_id: str, agency_id: str, granted_by: str,
                       at: dt.datetime) -> None:
         """Record the originator's authorisation (idempotent)."""
+        ...
+
+
+class PeerRepository(Protocol):
+    """The registered keys of partner nodes, revoked ones included (they are never deleted,
+    so that a revoked key id cannot be registered again and the registry shows its history)."""
+
+    def add(self, peer: Peer) -> None:
+        """Register a key: ``NotFound`` (field ``agency_id``) for an unknown agency,
+        ``Conflict`` (field ``key_id``) for a key id already registered, revoked or not."""
+        ...
+
+    def revoke(self, key_id: str, at: dt.datetime) -> bool:
+        """Mark revoked at ``at``; True if it was active (a second revocation keeps the first
+        time)."""
+        ...
+
+    def by_key_id(self, key_id: str) -> Peer | None:
+        """The registration of ``key_id``, revoked or not: the caller decides what to trust."""
+        ...
+
+    def for_agency(self, agency_id: str) -> list[Peer]:
+        """One agency's keys, oldest first (by ``added_at``, then key id)."""
+        ...
+
+    def list(self) -> list[Peer]:
+        """Every key, by agency, then oldest first."""
+        ...
+
+
+class NonceLedger(Protocol):
+    """The nonces of accepted signed requests, shared by every worker of the node (the stored
+    form of ``federation.replay.ReplayGuard``).
+
+    ``claim`` is atomic across transactions: of two concurrent claims of one (key id, nonce),
+    exactly one is ``FRESH`` once both have committed. It never answers ``FULL``: the database
+    does not run out of room the way a bounded memory does. A claim takes effect on commit,
+    like any other write.
+    """
+
+    def claim(self, key_id: str, nonce: str, keep_until: dt.datetime,
+              now: dt.datetime) -> NonceClaim:
+        """``FRESH`` (and the nonce is taken until ``keep_until``) unless this key id holds
+        the nonce with a ``keep_until`` not before ``now``: then ``REPLAYED``."""
+        ...
+
+    def purge(self, now: dt.datetime) -> int:
+        """Forget the nonces kept until before ``now``; how many were forgotten."""
         ...
 
 
@@ -270,6 +324,8 @@ class UnitOfWork(Protocol):
     agencies: AgencyRepository
     audit: AuditLog
     federation: FederationRepository
+    peers: PeerRepository
+    nonces: NonceLedger
 
     def commit(self) -> None:
         """Make everything written so far durable."""

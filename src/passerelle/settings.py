@@ -7,6 +7,7 @@ Every field is documented in docs/settings.md (a test checks it).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -39,6 +40,9 @@ class Settings(BaseSettings):
     session_hours: int = Field(8, ge=1, le=24, description="Lifetime of a web session")
     default_review_days: int = Field(
         365, ge=1, le=3650, description="Review date given to new personal-data records")
+    node_key_file: Path | None = Field(
+        None, description="The node's Ed25519 signing key (PEM, mode 0600), created by "
+        "`passerelle init`; default: next to the SQLite database (bootstrap.node_key_path)")
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:

@@ -4,6 +4,7 @@ database are named, as on SQLite."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -18,10 +19,12 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A seeded node on a throw-away PostgreSQL database."""
+def url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    """A seeded node on a throw-away PostgreSQL database (its key in tmp_path, not in the
+    working directory where a PostgreSQL node keeps it by default)."""
     with postgres_database() as database_url:
-        for name, value in {**ENV, "PASSERELLE_DATABASE_URL": database_url}.items():
+        for name, value in {**ENV, "PASSERELLE_DATABASE_URL": database_url,
+                            "PASSERELLE_NODE_KEY_FILE": str(tmp_path / "node.key")}.items():
             monkeypatch.setenv(name, value)
         for command in (("init", "--admin-password", ADMIN_PASSWORD), ("seed", "--people", "5")):
             assert run(*command).exit_code == 0

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tests.support import FixedClock, memory_transactions
+from tests.support import FixedClock
 
-from passerelle.domain.agencies import DEFAULT_AGENCIES
 from passerelle.domain.markings import Markings
 from passerelle.domain.records import Organisation, Person, Record, SubjectCategory
 from passerelle.domain.releases import Change
@@ -29,21 +28,6 @@ PERSON = Person(SubjectCategory.SUSPECT, "Omar", "Tazi", ("عمر التازي",
 
 def stix(record: Record) -> bytes:
     return f'{{"id": "{record.id}", "v": {record.version}}}'.encode()
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock()
-
-
-@pytest.fixture
-def transactions(clock: FixedClock) -> UnitOfWorkFactory:
-    factory = memory_transactions(clock)
-    with factory() as tx:
-        for agency in DEFAULT_AGENCIES:
-            tx.agencies.upsert(agency)
-        tx.commit()
-    return factory
 
 
 def test_bases_are_checked_recorded_and_audited(transactions: UnitOfWorkFactory,

@@ -6,9 +6,8 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from tests.support import FixedClock, memory_transactions
+from tests.support import FixedClock
 
-from passerelle.domain.agencies import DEFAULT_AGENCIES
 from passerelle.domain.markings import HandlingCode, Markings, Tlp
 from passerelle.domain.records import Organisation, Person, SubjectCategory
 from passerelle.domain.releases import Change, Release
@@ -24,21 +23,6 @@ ANALYST = Caller(User("u-amina", "amina.analyst", "fr", frozenset({Role.ANALYST}
                  "case 2026-0042: cross-border check")
 EVERYONE = frozenset({"es", "be", "ma"})
 PERSON = Person(SubjectCategory.SUSPECT, "Nadia", "Benkirane", ("نادية بنكيران",))
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock()
-
-
-@pytest.fixture
-def transactions(clock: FixedClock) -> UnitOfWorkFactory:
-    factory = memory_transactions(clock)
-    with factory() as tx:
-        for agency in DEFAULT_AGENCIES:
-            tx.agencies.upsert(agency)
-        tx.commit()
-    return factory
 
 
 def feed(transactions: UnitOfWorkFactory, partner: str) -> list[Release]:

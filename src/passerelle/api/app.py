@@ -25,8 +25,11 @@ from passerelle.api import (
     routes_imports,
     routes_records,
 )
+from passerelle.api.federation_taxii import TAXII_PREFIX, taxii_app
 from passerelle.api.limits import BodyLimits, StrictJsonRoute
 from passerelle.api.models import Health, problems_for
+from passerelle.federation.replay import ReplayGuard
+from passerelle.federation.signatures import PeerLookup
 from passerelle.node import Node
 
 API_PREFIX = "/api/v1"
@@ -107,8 +110,14 @@ def _install_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def create_app(node: Node) -> FastAPI:
-    """The API of ``node``: routes under ``/api/v1``, OpenAPI at ``/api/v1/openapi.json``."""
+def create_app(node: Node, *, peers: PeerLookup | None = None,
+               replay: ReplayGuard | None = None) -> FastAPI:
+    """The API of ``node``: routes under ``/api/v1``, OpenAPI at ``/api/v1/openapi.json``.
+
+    The TAXII 2.1 server partner nodes read is mounted at ``/taxii`` (discovery at
+    ``/taxii/taxii2/``), trusting the node's registered peer keys and remembering nonces in
+    its database, unless ``peers`` and ``replay`` say otherwise (tests).
+    """
     # No Swagger UI: it loads its scripts from a public CDN, which a node on an agency's
     # network must not do. ``reference`` renders the document as plain HTML instead.
     app = FastAPI(title="Passerelle", version="1", description=DESCRIPTION,
@@ -119,8 +128,11 @@ def create_app(node: Node) -> FastAPI:
     for router in (health, auth.router, routes_records.router, routes_imports.router,
                    routes_accounts.router, routes_audit.router):
         app.include_router(router, prefix=API_PREFIX)
+    app.mount(TAXII_PREFIX, taxii_app(node, peers or node.peers.key,
+                                      replay or node.replay_guard))
+    exempt = (TAXII_PREFIX + "/",)
     app.add_middleware(NoStore)
-    app.add_middleware(BodyLimits, max_body_bytes=node.settings.max_body_bytes)
+    app.add_middleware(BodyLimits, max_body_bytes=node.settings.max_body_bytes, exempt=exempt)
     app.add_middleware(problems.CatchAll)
     _install_openapi(app)
     return app

@@ -74,12 +74,14 @@ def _screen(scope: Scope, limit: int) -> PasserelleError | None:
 class BodyLimits:
     """Refuses oversized and non-JSON bodies with a problem response (see module docstring)."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, exempt: tuple[str, ...] = ()) -> None:
         self.app = app
         self.limit = max_body_bytes
+        self.exempt = exempt
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (self.exempt and scope["path"].startswith(self.exempt)):
+            # Exempt prefixes (the TAXII server) enforce their own limits and error format.
             await self.app(scope, receive, send)
             return
         refusal = _screen(scope, self.limit)

@@ -18,7 +18,9 @@ from typer.core import TyperGroup
 from passerelle.cli import (
     audit,
     init,
+    node_key,
     partners,
+    peers,
     screen,
     seed,
     serve,
@@ -70,10 +72,12 @@ seed.register(app)
 serve.register(app)
 transfer.register(app)
 screen.register(app)
+node_key.register(app)
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
 app.add_typer(audit.app, name="audit")
 app.add_typer(partners.app, name="partner")
+app.add_typer(peers.app, name="peer")
 app.add_typer(taxii.app, name="taxii")
 
 

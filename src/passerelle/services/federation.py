@@ -15,9 +15,12 @@ register.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Literal
 
+from passerelle.domain.agencies import Agency
 from passerelle.domain.audit import AuditAction, AuditEvent
 from passerelle.domain.policy import may_use_role
 from passerelle.domain.records import Record
@@ -39,14 +42,19 @@ from passerelle.services.releases import ReleasePlanner
 #: Turns a record version into the exact bytes sent (the STIX serialisation, say).
 Serializer = Callable[[Record], bytes]
 REPLAN_BATCH = 2000
+#: A page scans at most this many batches of the feed when filters select little.
+SCAN_PAGES = 10
+Which = Literal["all", "last", "first"]
 
 
 @dataclass(frozen=True, slots=True)
 class SentEntry:
-    """One entry of a partner's page: the feed entry, and the bytes sent for a shared version."""
+    """One entry of a partner's page: the feed entry, the bytes sent for a shared version, and
+    the version itself when it is still stored."""
 
     release: Release
     payload: bytes | None
+    record: Record | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,43 +129,56 @@ class FederationService:
             return tx.federation.bases()
 
     def partner_page(self, partner_id: str, after: tuple[dt.datetime, int] | None,
-                     added_after: dt.datetime | None, limit: int, serialize: Serializer,
-                     channel: str = "taxii") -> PartnerPage:
+                     added_after: dt.datetime | None, limit: int,
+                     serialize: Serializer | None, channel: str = "taxii", *,
+                     which: Which = "all",
+                     accept: Callable[[Release, Record | None], bool] | None = None
+                     ) -> PartnerPage:
         """The next entries of a partner's feed, as sent to its node now.
 
         A shared version that the policy or the transfer law no longer allows (or that was
-        erased since) is sent as withdrawn, without its content.
+        erased since) is sent as withdrawn, without its content. ``which`` keeps every entry,
+        or only each record's last (or first) entry in the partner's feed; ``accept`` filters
+        further (object ids, types, versions). With ``serialize=None`` nothing is sent: the
+        entries are described (a manifest) and no transfer is recorded.
+
+        A page scans at most ``SCAN_PAGES`` times ``limit`` entries of the feed: when the
+        filters select little, it may return fewer than ``limit`` entries with ``more`` set,
+        so that its cost stays bounded.
         """
         with self._transactions() as tx:
             sender = tx.agencies.get(self._agency_id)
             partner = tx.agencies.get(partner_id)
             if sender is None or partner is None:
                 raise NotFound(f"no partner {partner_id}", field="partner")
-            releases = tx.federation.feed(partner_id, after, added_after, limit + 1)
-            more = len(releases) > limit
-            releases = releases[:limit]
             basis = tx.federation.basis(partner_id)
-            versions = self._versions(tx, releases)
             today = self._clock.now().date()
             entries: list[SentEntry] = []
             transfers: list[TransferRecord] = []
-            for release in releases:
-                record = versions.get((release.record_id, release.version))
-                if release.change is not Change.SHARED:
-                    entries.append(SentEntry(release, None))
-                    continue
-                consents = (tx.federation.consents(release.record_id)
-                            if record is not None and record.owner_agency != sender.id
-                            else frozenset())
-                if record is None or not self._planner.allowed(record, sender, partner,
-                                                               consents, basis, today):
-                    entries.append(SentEntry(_withdrawn(release), None))
-                    continue
-                payload = serialize(record)
-                entries.append(SentEntry(release, payload))
-                transfers.append(self._transfer(tx, record, release, basis, payload, sender.id,
-                                                partner_id, crosses_border(sender, partner),
-                                                channel))
+            position = after
+            more = False
+            for _ in range(SCAN_PAGES):
+                batch = tx.federation.feed(partner_id, position, added_after, limit + 1)
+                more = len(batch) > limit
+                batch = batch[:limit]
+                if not batch:
+                    break
+                chosen = self._choose(tx, partner_id, batch, which)
+                versions = self._versions(tx, chosen)
+                for release in chosen:
+                    record = versions.get((release.record_id, release.version))
+                    if accept is not None and not accept(release, record):
+                        continue
+                    if len(entries) == limit:
+                        more = True
+                        break
+                    entries.append(self._entry(tx, release, record, sender, partner, basis,
+                                               today, serialize, channel, transfers))
+                    position = (release.date_added, release.seq)
+                else:
+                    position = (batch[-1].date_added, batch[-1].seq)
+                if len(entries) >= limit or not more:
+                    break
             if transfers:
                 tx.federation.add_transfers(transfers)
                 tx.audit.append([AuditEvent(
@@ -167,8 +188,34 @@ class FederationService:
                                       "digest": t.digest, "channel": channel})
                     for t in transfers])
             tx.commit()
-        last = (releases[-1].date_added, releases[-1].seq) if releases else after
-        return PartnerPage(entries, more, last)
+        return PartnerPage(entries, more, position)
+
+    @staticmethod
+    def _choose(tx: UnitOfWork, partner_id: str, batch: list[Release],
+                which: Which) -> list[Release]:
+        if which == "all":
+            return batch
+        bounds = tx.federation.seq_bounds(partner_id, sorted({r.record_id for r in batch}))
+        side = 1 if which == "last" else 0
+        return [r for r in batch if bounds.get(r.record_id, (0, 0))[side] == r.seq]
+
+    def _entry(self, tx: UnitOfWork, release: Release, record: Record | None, sender: Agency,
+               partner: Agency, basis: LegalBasis | None, today: dt.date,
+               serialize: Serializer | None, channel: str,
+               transfers: list[TransferRecord]) -> SentEntry:
+        if release.change is not Change.SHARED:
+            return SentEntry(release, None, record)
+        consents = (tx.federation.consents(release.record_id)
+                    if record is not None and record.owner_agency != sender.id else frozenset())
+        if record is None or not self._planner.allowed(record, sender, partner, consents,
+                                                       basis, today):
+            return SentEntry(_withdrawn(release), None, record)
+        if serialize is None:
+            return SentEntry(release, None, record)
+        payload = serialize(record)
+        transfers.append(self._transfer(tx, record, release, basis, payload, sender.id,
+                                        partner.id, crosses_border(sender, partner), channel))
+        return SentEntry(release, payload, record)
 
     @staticmethod
     def _versions(tx: UnitOfWork, releases: list[Release]) -> dict[tuple[str, int], Record]:
@@ -200,7 +247,7 @@ class FederationService:
         summary = (f"{record.kind.value} v{record.version}, TLP:{markings.tlp.value}, "
                    f"{markings.handling_code.value}")
         return TransferRecord(
-            id=f"transfer--{release.seq}-{partner}",
+            id=f"transfer--{uuid.uuid4()}",  # every sending is a transfer of its own
             at=self._clock.now(), sender=sender, recipient=partner, record_id=record.id,
             version=record.version, basis=kind,
             reference=basis.reference if basis is not None and crossing else "",

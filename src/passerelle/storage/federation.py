@@ -129,6 +129,16 @@ class SqlFederationRepository:
             tuple_(RELEASES.c.partner, RELEASES.c.seq).in_(select(latest.c.partner, latest.c.seq))))
         return {row.partner: _release(row) for row in rows}
 
+    def seq_bounds(self, partner: str, record_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """For each record in a partner's feed, the ``seq`` of its first and last entry."""
+        if not record_ids:
+            return {}
+        rows = self._connection.execute(
+            select(RELEASES.c.record_id, func.min(RELEASES.c.seq), func.max(RELEASES.c.seq))
+            .where(RELEASES.c.partner == partner, RELEASES.c.record_id.in_(record_ids))
+            .group_by(RELEASES.c.record_id))
+        return {row[0]: (row[1], row[2]) for row in rows}
+
     def consents(self, record_id: str) -> frozenset[str]:
         """Agencies the originator authorised this record to be passed on to."""
         return frozenset(self._connection.execute(

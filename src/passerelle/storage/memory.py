@@ -9,7 +9,9 @@ databases compare them too).
 How isolation works: each unit of work copies the committed tables on entry (cheap at test
 sizes) and remembers which keys it wrote; ``commit`` applies exactly those keys. The audit log
 has no keys: a unit of work that appends after another one committed appends is refused at
-commit, as PostgreSQL would have made it wait and then continue from the new head. A unit of work
+commit, as PostgreSQL would have made it wait and then continue from the new head. Likewise a
+unit of work that took a nonce another one took and committed meanwhile is refused at commit,
+where the database's primary key would have answered the second claim ``REPLAYED``. A unit of work
 opened inside another in the same thread is refused, as on SQLite (``storage.unit_of_work``),
 so that a service doing it fails here and not only in production. Nothing here is meant for
 production: every search is a linear scan.
@@ -26,11 +28,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from passerelle.domain.agencies import Agency
 from passerelle.domain.audit import GENESIS, AuditEntry, AuditEvent, ChainHead, seal, seal_head
+from passerelle.domain.peers import Peer
 from passerelle.domain.records import Record
 from passerelle.domain.releases import Release
 from passerelle.domain.transfers import LegalBasis, TransferRecord
 from passerelle.domain.users import User
 from passerelle.errors import Conflict, NotFound, VersionConflict
+from passerelle.federation.replay import NonceClaim
 from passerelle.ports import (
     AgencyRepository,
     ApiToken,
@@ -38,6 +42,8 @@ from passerelle.ports import (
     AuditQuery,
     Clock,
     FederationRepository,
+    NonceLedger,
+    PeerRepository,
     RecordQuery,
     RecordRepository,
     TokenRepository,
@@ -145,6 +151,15 @@ class MemoryFederationRepository:
                 latest[release.partner] = release
         return latest
 
+    def seq_bounds(self, partner: str, record_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+        wanted = set(record_ids)
+        bounds: dict[str, tuple[int, int]] = {}
+        for release in self.state.releases:
+            if release.partner == partner and release.record_id in wanted:
+                low, _ = bounds.get(release.record_id, (release.seq, release.seq))
+                bounds[release.record_id] = (min(low, release.seq), release.seq)
+        return bounds
+
     def consents(self, record_id: str) -> frozenset[str]:
         return frozenset(self.state.consents.get(record_id, ()))
 
@@ -163,6 +178,8 @@ class _Committed:
     agencies: dict[str, Agency] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     federation: _FederationState = field(default_factory=lambda: _FederationState())
+    peers: dict[str, Peer] = field(default_factory=dict)
+    nonces: dict[tuple[str, str], dt.datetime] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     threads_in_work: set[int] = field(default_factory=set)
 
@@ -332,6 +349,84 @@ class MemoryAgencyRepository:
         return [self._table.rows[key] for key in sorted(self._table.rows)]
 
 
+class MemoryPeerRepository:
+    """``ports.PeerRepository`` in memory."""
+
+    def __init__(self, table: _Table[Peer], agencies: _Table[Agency]) -> None:
+        self._table = table
+        self._agencies = agencies
+
+    def add(self, peer: Peer) -> None:
+        if peer.agency_id not in self._agencies.rows:
+            raise NotFound(f"no agency {peer.agency_id}", field="agency_id")
+        if peer.key_id in self._table.rows:
+            raise Conflict(f"the key id {peer.key_id} is already registered", field="key_id")
+        self._table.put(peer.key_id, peer)
+
+    def revoke(self, key_id: str, at: dt.datetime) -> bool:
+        peer = self._table.rows.get(key_id)
+        if peer is None or peer.revoked_at is not None:
+            return False
+        self._table.put(key_id, replace(peer, revoked_at=at))
+        return True
+
+    def by_key_id(self, key_id: str) -> Peer | None:
+        return self._table.rows.get(key_id)
+
+    def for_agency(self, agency_id: str) -> list[Peer]:
+        return [p for p in self.list() if p.agency_id == agency_id]
+
+    def list(self) -> list[Peer]:
+        return sorted(self._table.rows.values(),
+                      key=lambda p: (p.agency_id, as_utc(p.added_at), p.key_id))
+
+
+NonceKey = tuple[str, str]
+
+
+class MemoryNonceLedger:
+    """``ports.NonceLedger`` in memory: this unit of work's copy of the committed nonces, and
+    what each nonce it changed was worth on entry (to detect a concurrent claim at commit)."""
+
+    def __init__(self, committed: dict[NonceKey, dt.datetime]) -> None:
+        self.rows = dict(committed)
+        self.entry_values: dict[NonceKey, dt.datetime | None] = {}
+
+    def claim(self, key_id: str, nonce: str, keep_until: dt.datetime,
+              now: dt.datetime) -> NonceClaim:
+        held = self.rows.get((key_id, nonce))
+        if held is not None and held >= as_utc(now):
+            return NonceClaim.REPLAYED
+        self._write((key_id, nonce), as_utc(keep_until))
+        return NonceClaim.FRESH
+
+    def purge(self, now: dt.datetime) -> int:
+        expired = [key for key, until in self.rows.items() if until < as_utc(now)]
+        for key in expired:
+            self._write(key, None)
+        return len(expired)
+
+    def _write(self, key: NonceKey, until: dt.datetime | None) -> None:
+        self.entry_values.setdefault(key, self.rows.get(key))
+        if until is None:
+            del self.rows[key]
+        else:
+            self.rows[key] = until
+
+    def claimed_meanwhile(self, committed: dict[NonceKey, dt.datetime]) -> bool:
+        """True when a nonce this unit of work took was changed by another one since."""
+        return any(key in self.rows and committed.get(key) not in (None, was)
+                   for key, was in self.entry_values.items())
+
+    def apply_to(self, committed: dict[NonceKey, dt.datetime]) -> None:
+        for key in self.entry_values:
+            if key in self.rows:
+                committed[key] = self.rows[key]
+            else:
+                committed.pop(key, None)
+        self.entry_values.clear()
+
+
 class MemoryAuditLog:
     """``ports.AuditLog`` in memory: ``entries`` is this unit of work's copy of the chain."""
 
@@ -381,6 +476,8 @@ class MemoryUnitOfWork:
     agencies: AgencyRepository
     audit: AuditLog
     federation: FederationRepository
+    peers: PeerRepository
+    nonces: NonceLedger
 
     def __init__(self, committed: _Committed, audit_key: bytes, clock: Clock) -> None:
         self._committed = committed
@@ -397,14 +494,18 @@ class MemoryUnitOfWork:
             state.threads_in_work.add(threading.get_ident())
             records, users = _Table(state.records), _Table(state.users)
             tokens, agencies = _Table(state.tokens), _Table(state.agencies)
+            peers = _Table(state.peers)
+            self._nonces = MemoryNonceLedger(state.nonces)
             self._audit = MemoryAuditLog(list(state.audit), self._audit_key, self._clock)
             self.federation = MemoryFederationRepository(state.federation.copy())
         self._audit_base = len(self._audit.chain)
-        self._tables = (records, users, tokens, agencies)
+        self._tables = (records, users, tokens, agencies, peers)
         self.records = MemoryRecordRepository(records)
         self.users = MemoryUserRepository(users)
         self.tokens = MemoryTokenRepository(tokens, users)
         self.agencies = MemoryAgencyRepository(agencies)
+        self.peers = MemoryPeerRepository(peers, agencies)
+        self.nonces = self._nonces
         self.audit = self._audit
         return self
 
@@ -414,11 +515,15 @@ class MemoryUnitOfWork:
         with state.lock:
             if self._audit.appended and len(state.audit) != self._audit_base:
                 raise RuntimeError("another unit of work appended to the audit log meanwhile")
-            records, users, tokens, agencies = self._tables
+            if self._nonces.claimed_meanwhile(state.nonces):
+                raise RuntimeError("another unit of work claimed the same nonce meanwhile")
+            records, users, tokens, agencies, peers = self._tables
             records.apply_to(state.records)
             users.apply_to(state.users)
             tokens.apply_to(state.tokens)
             agencies.apply_to(state.agencies)
+            peers.apply_to(state.peers)
+            self._nonces.apply_to(state.nonces)
             state.audit[:] = self._audit.chain
             federation = self.federation
             assert isinstance(federation, MemoryFederationRepository)

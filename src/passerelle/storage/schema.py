@@ -55,6 +55,8 @@ NAMING_CONVENTION = {
 ID_LENGTH = 64
 TOKEN_LENGTH = 100
 DOCUMENT_KEY_LENGTH = 128
+KEY_ID_LENGTH = 64  # domain.peers.KEY_ID_MAX
+NONCE_LENGTH = 128  # federation.signatures accepts nonces of 16-128 characters
 _SEQ = BigInteger().with_variant(Integer(), "sqlite")  # INTEGER PRIMARY KEY is SQLite's rowid
 
 
@@ -267,6 +269,37 @@ class ConsentRow(Base):
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
+class PeerRow(Base):
+    """A registered key of a partner node (``domain.peers.Peer``); an agency may have several
+    (rotation). Rows are revoked, never deleted, so that a key id is never registered twice."""
+
+    __tablename__ = "peers"
+    __table_args__ = (Index(None, "agency_id", "added_at"),)
+
+    key_id: Mapped[str] = mapped_column(key_type(KEY_ID_LENGTH), primary_key=True)
+    agency_id: Mapped[str] = mapped_column(key_type(63), ForeignKey("agencies.id"))
+    public_key: Mapped[str] = mapped_column(String(44))  # raw 32 bytes, standard base64
+    base_url: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    added_by: Mapped[str] = mapped_column(String(200))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class SeenNonceRow(Base):
+    """A nonce of an accepted signed request, kept until its signature would be refused anyway
+    (``keep_until``). The primary key makes a second claim of the same nonce fail atomically;
+    the index on ``keep_until`` serves the purge of expired rows. On SQLite the rows live in
+    the primary-key tree itself (WITHOUT ROWID)."""
+
+    __tablename__ = "seen_nonces"
+    __table_args__ = (PrimaryKeyConstraint("key_id", "nonce"), Index(None, "keep_until"),
+                      {"sqlite_with_rowid": False})
+
+    key_id: Mapped[str] = mapped_column(key_type(KEY_ID_LENGTH))
+    nonce: Mapped[str] = mapped_column(key_type(NONCE_LENGTH))
+    keep_until: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
 def table(model: type[Base]) -> Table:
     """The Core table of a model, for the repositories' bulk statements."""
     return cast(Table, model.__table__)
@@ -286,3 +319,5 @@ LEGAL_BASES = table(LegalBasisRow)
 TRANSFERS = table(TransferRow)
 RELEASES = table(ReleaseRow)
 CONSENTS = table(ConsentRow)
+PEERS = table(PeerRow)
+SEEN_NONCES = table(SeenNonceRow)

@@ -31,6 +31,8 @@ from passerelle.ports import (
     AuditLog,
     Clock,
     FederationRepository,
+    NonceLedger,
+    PeerRepository,
     RecordRepository,
     TokenRepository,
     UnitOfWorkFactory,
@@ -39,6 +41,8 @@ from passerelle.ports import (
 from passerelle.storage.agencies import SqlAgencyRepository
 from passerelle.storage.audit import SqlAuditLog
 from passerelle.storage.federation import SqlFederationRepository
+from passerelle.storage.nonces import SqlNonceLedger
+from passerelle.storage.peers import SqlPeerRepository
 from passerelle.storage.records import SqlRecordRepository
 from passerelle.storage.tokens import SqlTokenRepository
 from passerelle.storage.users import SqlUserRepository
@@ -62,6 +66,8 @@ class SqlUnitOfWork:
     agencies: AgencyRepository
     audit: AuditLog
     federation: FederationRepository
+    peers: PeerRepository
+    nonces: NonceLedger
 
     def __init__(self, engine: Engine, audit_key: bytes, clock: Clock) -> None:
         self._engine = engine
@@ -86,6 +92,8 @@ class SqlUnitOfWork:
         self.agencies = SqlAgencyRepository(connection)
         self.audit = SqlAuditLog(connection, self._audit_key, self._clock)
         self.federation = SqlFederationRepository(connection)
+        self.peers = SqlPeerRepository(connection)
+        self.nonces = SqlNonceLedger(connection)
         return self
 
     def commit(self) -> None:

@@ -261,6 +261,14 @@ class FederationRepository(Protocol):
         """Agencies the originator authorised this record to be passed on to."""
         ...
 
+    def checkpoint(self, partner: str) -> dt.datetime | None:
+        """The ``date_added`` of the last entry taken from a partner's feed."""
+        ...
+
+    def set_checkpoint(self, partner: str, date_added: dt.datetime, at: dt.datetime) -> None:
+        """Move the checkpoint of a partner's feed forward (never back)."""
+        ...
+
     def grant_consent(self, record_id: str, agency_id: str, granted_by: str,
                       at: dt.datetime) -> None:
         """Record the originator's authorisation (idempotent)."""

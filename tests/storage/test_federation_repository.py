@@ -111,3 +111,13 @@ class TestFederationRepository:
         with uow_factory() as uow:
             assert uow.federation.transfers(TransferQuery(), 0, 10) == []
             assert uow.federation.last_date_added() is None
+
+    def test_checkpoints_only_move_forward(self, uow_factory: UnitOfWorkFactory) -> None:
+        with uow_factory() as uow:
+            assert uow.federation.checkpoint("es") is None
+            uow.federation.set_checkpoint("es", T0 + 5 * US, T0)
+            uow.federation.set_checkpoint("es", T0 + 2 * US, T0)
+            uow.commit()
+        with uow_factory() as uow:
+            assert uow.federation.checkpoint("es") == T0 + 5 * US
+            assert uow.federation.checkpoint("be") is None

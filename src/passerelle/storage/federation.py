@@ -16,7 +16,14 @@ from passerelle.domain.releases import Change, Release
 from passerelle.domain.transfers import BasisKind, LegalBasis, TransferRecord
 from passerelle.ports import TransferQuery
 from passerelle.storage.bulk import insert_rows
-from passerelle.storage.schema import AGENCIES, CONSENTS, LEGAL_BASES, RELEASES, TRANSFERS
+from passerelle.storage.schema import (
+    AGENCIES,
+    CONSENTS,
+    LEGAL_BASES,
+    RELEASES,
+    SYNC_CHECKPOINTS,
+    TRANSFERS,
+)
 
 
 def _basis(row: Any) -> LegalBasis:
@@ -138,6 +145,23 @@ class SqlFederationRepository:
             .where(RELEASES.c.partner == partner, RELEASES.c.record_id.in_(record_ids))
             .group_by(RELEASES.c.record_id))
         return {row[0]: (row[1], row[2]) for row in rows}
+
+    def checkpoint(self, partner: str) -> dt.datetime | None:
+        """The ``date_added`` of the last entry taken from a partner's feed."""
+        value: dt.datetime | None = self._connection.execute(
+            select(SYNC_CHECKPOINTS.c.date_added).where(
+                SYNC_CHECKPOINTS.c.partner == partner)).scalar()
+        return value
+
+    def set_checkpoint(self, partner: str, date_added: dt.datetime, at: dt.datetime) -> None:
+        """Move the checkpoint of a partner's feed forward (never back)."""
+        current = self.checkpoint(partner)
+        if current is not None and current >= date_added:
+            return
+        self._connection.execute(delete(SYNC_CHECKPOINTS).where(
+            SYNC_CHECKPOINTS.c.partner == partner))
+        self._connection.execute(insert(SYNC_CHECKPOINTS).values(
+            partner=partner, date_added=date_added, updated_at=at))
 
     def consents(self, record_id: str) -> frozenset[str]:
         """Agencies the originator authorised this record to be passed on to."""

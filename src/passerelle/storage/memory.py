@@ -95,10 +95,12 @@ class _FederationState:
     transfers: list[TransferRecord] = field(default_factory=list)
     releases: list[Release] = field(default_factory=list)
     consents: dict[str, set[str]] = field(default_factory=dict)
+    checkpoints: dict[str, dt.datetime] = field(default_factory=dict)
 
     def copy(self) -> _FederationState:
         return _FederationState(dict(self.bases), list(self.transfers), list(self.releases),
-                                {k: set(v) for k, v in self.consents.items()})
+                                {k: set(v) for k, v in self.consents.items()},
+                                dict(self.checkpoints))
 
 
 class MemoryFederationRepository:
@@ -162,6 +164,14 @@ class MemoryFederationRepository:
 
     def consents(self, record_id: str) -> frozenset[str]:
         return frozenset(self.state.consents.get(record_id, ()))
+
+    def checkpoint(self, partner: str) -> dt.datetime | None:
+        return self.state.checkpoints.get(partner)
+
+    def set_checkpoint(self, partner: str, date_added: dt.datetime, at: dt.datetime) -> None:
+        current = self.state.checkpoints.get(partner)
+        if current is None or date_added > current:
+            self.state.checkpoints[partner] = date_added
 
     def grant_consent(self, record_id: str, agency_id: str, granted_by: str,
                       at: dt.datetime) -> None:

@@ -300,6 +300,16 @@ class SeenNonceRow(Base):
     keep_until: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
+class SyncCheckpointRow(Base):
+    """The ``date_added`` of the last entry this node took from a partner's feed."""
+
+    __tablename__ = "sync_checkpoints"
+
+    partner: Mapped[str] = mapped_column(key_type(63), primary_key=True)
+    date_added: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
 def table(model: type[Base]) -> Table:
     """The Core table of a model, for the repositories' bulk statements."""
     return cast(Table, model.__table__)
@@ -319,5 +329,6 @@ LEGAL_BASES = table(LegalBasisRow)
 TRANSFERS = table(TransferRow)
 RELEASES = table(ReleaseRow)
 CONSENTS = table(ConsentRow)
+SYNC_CHECKPOINTS = table(SyncCheckpointRow)
 PEERS = table(PeerRow)
 SEEN_NONCES = table(SeenNonceRow)

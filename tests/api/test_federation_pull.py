@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -25,7 +24,7 @@ BASE = "http://fr.test/taxii/"
 
 @pytest.fixture
 def federation(tmp_path: Path, clock: MovableClock, template: tuple[Path, dict[str, str]]
-               ) -> Iterator[tuple[Node, Node, Puller]]:
+               ) -> tuple[Node, Node, Puller]:
     nodes = {}
     keys = {}
     for agency in ("fr", "es"):
@@ -42,7 +41,7 @@ def federation(tmp_path: Path, clock: MovableClock, template: tuple[Path, dict[s
         assert base_url == BASE
         return TestClient(app, base_url=base_url)
 
-    yield fr, es, Puller(es, keys["es"], clients)
+    return fr, es, Puller(es, keys["es"], clients)
 
 
 def held_by(node: Node, record_id: str) -> bool:

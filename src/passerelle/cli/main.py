@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 
 from passerelle.cli import (
     audit,
+    federation,
     init,
     node_key,
     partners,
@@ -79,6 +80,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(partners.app, name="partner")
 app.add_typer(peers.app, name="peer")
 app.add_typer(taxii.app, name="taxii")
+app.add_typer(federation.app, name="federation")
 
 
 def run() -> None:

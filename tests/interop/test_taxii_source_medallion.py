@@ -93,3 +93,16 @@ def _node(tmp_path: Path) -> Node:
 def _indicators(node: Node) -> list[Record]:
     with node.transactions() as tx:
         return tx.records.search(RecordQuery(), None, 1000)
+
+
+def test_the_cli_pulls_and_reports_rejections(medallion_url: str, tmp_path: Path) -> None:
+    from tests.cli.cli_support import run_cli
+
+    database = tmp_path / "node.db"
+    assert run_cli(database, "init", "--admin-password", "an admin password").exit_code == 0
+    result = run_cli(database, "taxii", "pull", medallion_url + COLLECTION, "--owner", "be",
+                     "--user", "reader", "--password", "a-reader-password",
+                     "--justification", "indicator exchange (test)")
+    assert result.exit_code == 1  # medallion's malware object is not a Passerelle record
+    assert "stored" in result.output
+    assert "invalid_stix" in result.output

@@ -15,6 +15,7 @@ from passerelle.services.accounts import AccountService
 from passerelle.services.auditing import AuditService
 from passerelle.services.federation import FederationService
 from passerelle.services.imports import ImportService
+from passerelle.services.outbox import OutboxService
 from passerelle.services.peers import PeerService
 from passerelle.services.records import RecordService
 from passerelle.services.replay_guard import DatabaseReplayGuard
@@ -35,6 +36,7 @@ class Node:
     federation: FederationService
     peers: PeerService
     replay_guard: ReplayGuard
+    outbox: OutboxService
 
     @classmethod
     def build(cls, settings: Settings, transactions: UnitOfWorkFactory,
@@ -53,4 +55,5 @@ class Node:
             federation=FederationService(transactions, clock, settings.agency_id),
             peers=PeerService(transactions, clock, settings.agency_id),
             replay_guard=DatabaseReplayGuard(transactions),
+            outbox=OutboxService(transactions, clock, settings.agency_id),
         )

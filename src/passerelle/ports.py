@@ -15,6 +15,7 @@ from typing import Protocol
 
 from passerelle.domain.agencies import Agency
 from passerelle.domain.audit import AuditEntry, AuditEvent, ChainHead
+from passerelle.domain.outbox import OutboxItem
 from passerelle.domain.peers import Peer
 from passerelle.domain.records import Record, RecordKind
 from passerelle.domain.releases import Release
@@ -323,6 +324,53 @@ class NonceLedger(Protocol):
         ...
 
 
+class OutboxRepository(Protocol):
+    """Objects waiting to be pushed to partners' nodes, and those delivered (kept until
+    purged). Items are never changed except through ``delivered`` and ``failed``."""
+
+    def add(self, items: Sequence[OutboxItem]) -> None:
+        """Store new items; ``Conflict`` (field ``id``) for an id stored already."""
+        ...
+
+    def get(self, item_id: str) -> OutboxItem | None:
+        """By id, delivered or not."""
+        ...
+
+    def due(self, now: dt.datetime, limit: int, partner: str | None = None
+            ) -> list[OutboxItem]:
+        """Up to ``limit`` undelivered items whose ``next_attempt_at`` is not after ``now``
+        (of ``partner`` only, when given), by ``next_attempt_at``, then ``enqueued_at``, then
+        id."""
+        ...
+
+    def delivered(self, item_ids: Sequence[str], at: dt.datetime) -> int:
+        """Mark delivered at ``at`` those not delivered yet; how many were marked."""
+        ...
+
+    def failed(self, item_id: str, error: str, next_attempt_at: dt.datetime) -> bool:
+        """Count one more failed attempt, keep ``error`` and set the next attempt; False (and
+        nothing changes) when the item is unknown or delivered already."""
+        ...
+
+    def postpone(self, partner: str, until: dt.datetime) -> int:
+        """Make every undelivered item of ``partner`` due at ``until`` at the earliest (the
+        partner is down: none of its items is worth trying before); how many moved."""
+        ...
+
+    def pending_counts(self) -> dict[str, int]:
+        """How many undelivered items each partner has (partners with none are left out)."""
+        ...
+
+    def drop_pending(self, partner: str, object_ids: Sequence[str]) -> int:
+        """Delete the undelivered items of these objects for ``partner`` (a later version
+        supersedes them); how many were deleted."""
+        ...
+
+    def purge_delivered(self, before: dt.datetime) -> int:
+        """Delete the items delivered before ``before``; how many were deleted."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository."""
 
@@ -334,6 +382,7 @@ class UnitOfWork(Protocol):
     federation: FederationRepository
     peers: PeerRepository
     nonces: NonceLedger
+    outbox: OutboxRepository
 
     def commit(self) -> None:
         """Make everything written so far durable."""

@@ -10,6 +10,7 @@ from api_support import JUSTIFICATION, MovableClock
 from fastapi.testclient import TestClient
 
 from passerelle.api.app import create_app
+from passerelle.api.federation_inbox import inbox_collection_id
 from passerelle.api.federation_taxii import ROOT, collection_id
 from passerelle.bootstrap import node_caller
 from passerelle.domain.markings import Markings
@@ -60,8 +61,10 @@ def test_discovery_and_collection_for_a_signed_partner(client: TestClient, node:
     assert discovery.headers["content-type"].startswith("application/taxii+json")
     assert discovery.json()["api_roots"][0].endswith(f"/taxii/{ROOT}/")
     collections = get(client, f"/{ROOT}/collections/", keys["es"], clock).json()
-    assert [c["id"] for c in collections["collections"]] == [collection_id("fr")]
-    assert collections["collections"][0]["can_write"] is False
+    rights = {c["id"]: (c["can_read"], c["can_write"]) for c in collections["collections"]}
+    # The released records are read-only; the inbox partners push to is write-only.
+    assert rights == {collection_id("fr"): (True, False),
+                      inbox_collection_id("fr"): (False, True)}
 
 
 def test_unsigned_or_unknown_requests_are_refused_and_audited(

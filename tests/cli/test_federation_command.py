@@ -7,6 +7,7 @@ people per node to stay quick.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import socket
@@ -18,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from passerelle.bootstrap import opened
+from passerelle.bootstrap import node_caller, opened
 from passerelle.cli.local_federation import (
     AGENCIES,
     AGREEMENT,
@@ -26,6 +27,8 @@ from passerelle.cli.local_federation import (
     FederationOptions,
     Member,
 )
+from passerelle.domain.markings import Markings
+from passerelle.domain.records import Organisation
 from passerelle.domain.transfers import BasisKind
 from passerelle.errors import Conflict
 from passerelle.federation.keys import NodeKey
@@ -223,3 +226,53 @@ def test_a_second_up_on_other_ports_is_refused_since_the_nodes_know_the_first_ur
         Federation(options(folder, base_port + 10)).prepare()
     assert refused.value.field == "base_port"
     assert f"http://127.0.0.1:{base_port + 1}/taxii/" in refused.value.detail
+
+
+def _eventually(check: Any, what: str) -> Any:
+    """Poll ``check`` until it returns something truthy (real servers on loopback, real
+    threads: there is nothing to await but their work); fail after WAIT_S."""
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.05)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def test_up_keeps_the_nodes_in_sync_pulling_records_and_pushing_an_erasure(
+        tmp_path: Path, base_port: int) -> None:
+    federation = Federation(options(tmp_path / "federation", base_port))
+    federation.bind()
+    fr_member, es_member = federation.prepare()[:2]
+    started = threading.Event()
+    runner = threading.Thread(target=federation.run,
+                              kwargs={"on_started": lambda _f: started.set()})
+    runner.start()
+    try:
+        assert started.wait(WAIT_S), "the four nodes did not start"
+        with opened(fr_member.settings) as fr, opened(es_member.settings) as es:
+            caller = node_caller("fr", "local federation test (fictional data)")
+            record = fr.records.create(caller, Markings(releasable_to=frozenset({"es"})),
+                                       Organisation("Réseau fictif Charente"))
+
+            def es_holds() -> bool:
+                with es.transactions() as tx:
+                    return tx.records.get(record.id) is not None
+
+            _eventually(es_holds, "es to pull the record")
+            fr.records.erase(caller, record.id)
+            _eventually(lambda: not es_holds(), "the erasure to reach es")
+
+            def pushed() -> list[Any]:
+                with fr.transactions() as tx:
+                    return [i for i in tx.outbox.due(dt.datetime.max.replace(tzinfo=dt.UTC),
+                                                     10, "es") if i.object_id.endswith(
+                                                         record.id.partition("--")[2])]
+
+            _eventually(lambda: not pushed(), "fr to record the delivery to es")
+    finally:
+        federation.request_stop()
+        runner.join(WAIT_S)
+    assert not runner.is_alive()
+    assert federation.running == []

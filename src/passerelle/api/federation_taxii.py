@@ -1,15 +1,19 @@
-"""The node's TAXII 2.1 backend: each partner node reads the records released to it.
+"""The node's TAXII 2.1 backend: each partner node reads the records released to it, and
+posts urgent objects to the node's inbox.
 
-One API root (``passerelle``) holds one collection per node, *Records released by <agency>*;
-a requesting partner node (``agency:<id>``, established by its request signature) sees in it
-exactly its own feed (:mod:`passerelle.domain.releases`): the versions the policy and the
-transfer law let go to that partner, in the order they became available, each served with
-its feed ``date_added``. Every version served is decided again at that moment and recorded as
-a transfer (:meth:`passerelle.services.federation.FederationService.partner_page`).
+One API root (``passerelle``) holds two collections per node. In *Records released by
+<agency>* (read-only) a requesting partner node (``agency:<id>``, established by its request
+signature) sees exactly its own feed (:mod:`passerelle.domain.releases`): the versions the
+policy and the transfer law let go to that partner, in the order they became available, each
+served with its feed ``date_added``. Every version served is decided again at that moment and
+recorded as a transfer (:meth:`passerelle.services.federation.FederationService.partner_page`).
 
 A version withdrawn from a partner (its markings no longer allow it, the legal basis lapsed)
 or erased at the originator is served as a revoked version of the object (``revoked: true``,
 no content), so the receiving node removes its copy (LED Art. 7(3) and 16).
+
+The *Inbox of <agency>* is write-only for partners (:mod:`passerelle.api.federation_inbox`):
+what they post is applied as theirs, the way pulled objects are.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 
+from passerelle.api.federation_inbox import Inbox
 from passerelle.api.peer_auth import peer_authenticator
 from passerelle.api.taxii.errors import install_taxii_errors
 from passerelle.api.taxii.routes import taxii_router
@@ -33,6 +38,7 @@ from passerelle.federation.replay import ReplayGuard
 from passerelle.federation.signatures import PeerLookup
 from passerelle.interop.stix.export import record_to_stix
 from passerelle.interop.stix.identifiers import derived_uuid, stix_id
+from passerelle.interop.stix.revocation import revocation
 from passerelle.interop.taxii.model import (
     STIX_MEDIA_TYPE,
     ApiRootInfo,
@@ -84,13 +90,11 @@ def _serialize(record: Record) -> bytes:
 
 
 def _tombstone(entry: SentEntry) -> dict[str, Any]:
-    """A revoked version of an object the partner may no longer hold."""
+    """A revoked version of an object the partner may no longer hold (the one the outbox
+    pushes for the same feed entry)."""
     release = entry.release
-    stamp = format_timestamp(release.date_added)
-    created = format_timestamp(entry.record.created_at) if entry.record else stamp
-    return {"type": stix_id(release.record_id).partition("--")[0], "spec_version": "2.1",
-            "id": stix_id(release.record_id), "created": created, "modified": stamp,
-            "revoked": True}
+    return revocation(release.record_id, release.date_added,
+                      entry.record.created_at if entry.record else None)
 
 
 def _version_of(entry: SentEntry) -> str:
@@ -135,12 +139,17 @@ class NodeTaxiiBackend:
         self._node = node
         self._agency = node.settings.agency_id
         self._collection = collection_id(self._agency)
+        self._inbox = Inbox(node)
 
     def _partner(self, requester: Requester) -> str:
         partner = partner_of(requester)
         if partner is None or partner == self._agency:
             raise Forbidden("only partner nodes read this node's collections")
         return partner
+
+    def _readable(self, collection_id: str) -> None:
+        if collection_id != self._collection:
+            raise Forbidden("this collection is write-only")
 
     def discovery(self, requester: Requester) -> Discovery:
         """One API root, for the partners."""
@@ -155,16 +164,21 @@ class NodeTaxiiBackend:
         return ApiRootInfo(name=ROOT, title=f"Passerelle {self._agency}: partner exchange")
 
     def collections(self, root: str, requester: Requester) -> Sequence[CollectionInfo]:
-        """The collection of released records, readable by partner nodes."""
-        found = self.collection(root, self._collection, requester)
-        return [found] if found else []
+        """The collection of released records, readable by partner nodes, and the inbox they
+        write to."""
+        found = (self.collection(root, c, requester) for c in (self._collection, self._inbox.id))
+        return [c for c in found if c is not None]
 
     def collection(self, root: str, collection_id: str,
                    requester: Requester) -> CollectionInfo | None:
-        """The collection of released records (None for anyone but a partner node)."""
+        """The collection of released records or the inbox (None for anyone but a partner
+        node)."""
         partner = partner_of(requester)
-        if root != ROOT or collection_id != self._collection or partner is None \
-                or partner == self._agency:
+        if root != ROOT or partner is None or partner == self._agency:
+            return None
+        if collection_id == self._inbox.id:
+            return self._inbox.info(partner)
+        if collection_id != self._collection:
             return None
         return CollectionInfo(id=self._collection,
                               title=f"Records released by {self._agency}",
@@ -174,6 +188,7 @@ class NodeTaxiiBackend:
     def objects(self, root: str, collection_id: str, requester: Requester,
                 query: ObjectFilter, limit: int, after: Position | None) -> ObjectsPage:
         """The partner's feed as STIX objects; every version sent is a recorded transfer."""
+        self._readable(collection_id)
         which, accept = _accept(query)
         page = self._node.federation.partner_page(
             self._partner(requester), _after(after), query.added_after, limit, _serialize,
@@ -192,6 +207,7 @@ class NodeTaxiiBackend:
     def manifest(self, root: str, collection_id: str, requester: Requester,
                  query: ObjectFilter, limit: int, after: Position | None) -> Page[ManifestEntry]:
         """What ``objects`` would return, described; nothing is sent."""
+        self._readable(collection_id)
         which, accept = _accept(query)
         page = self._node.federation.partner_page(
             self._partner(requester), _after(after), query.added_after, limit, None,
@@ -204,6 +220,7 @@ class NodeTaxiiBackend:
                  object_id: str, query: ObjectFilter, limit: int,
                  after: Position | None) -> Page[str] | None:
         """The versions of one object in the partner's feed."""
+        self._readable(collection_id)
         which, accept = _accept(query, object_id)
         partner = self._partner(requester)
         page = self._node.federation.partner_page(
@@ -221,17 +238,23 @@ class NodeTaxiiBackend:
 
     def add_objects(self, root: str, collection_id: str, requester: Requester,
                     objects: Sequence[Mapping[str, Any]]) -> StatusResource:
-        """Partners do not write into this collection (urgent objects use the inbox)."""
-        raise Forbidden("this collection is read-only")
+        """Into the inbox: applied as the partner's. The released records are read-only."""
+        partner = self._partner(requester)
+        if collection_id != self._inbox.id:
+            raise Forbidden("this collection is read-only; partners post to the inbox")
+        return self._inbox.add(partner, objects)
 
     def delete_object(self, root: str, collection_id: str, requester: Requester,
                       object_id: str, query: ObjectFilter) -> bool:
-        """Partners do not delete from this collection."""
-        raise Forbidden("this collection is read-only")
+        """Partners delete nothing (a revocation posted to the inbox erases a copy)."""
+        raise Forbidden("partners do not delete objects from this node")
 
     def status(self, root: str, status_id: str, requester: Requester) -> StatusResource | None:
-        """No add requests, no statuses."""
-        return None
+        """The status of an add request to the inbox, for the partner that posted it."""
+        partner = partner_of(requester)
+        if root != ROOT or partner is None:
+            return None
+        return self._inbox.status(status_id, partner)
 
 
 TAXII_PREFIX = "/taxii"

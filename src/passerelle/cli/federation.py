@@ -1,5 +1,12 @@
-"""``passerelle federation up``: four nodes (fr, es, be, ma) on this machine, trusting each
-other, with fictional data: a whole federation to try in one command.
+"""``passerelle federation``: keeping this node in sync with its partners (``sync``), and a
+local federation to try (``up``).
+
+``sync`` pulls the partners' feeds (``federation.pull``) and pushes the outbox
+(``federation.outbox``) once, and prints what each partner sent and was sent; exit status 1
+when a partner could not be reached, refused something or sent something refused.
+
+``up``: four nodes (fr, es, be, ma) on this machine, trusting each other, with fictional data:
+a whole federation to try in one command.
 
 The work is ``local_federation.Federation``'s; this module reserves the ports first (a port in
 use is refused before anything is written), shows the seeding's progress, prints the URLs and
@@ -22,22 +29,82 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from passerelle.cli.context import err, load_settings, out
+from passerelle.bootstrap import load_node_key
+from passerelle.cli.context import err, load_settings, opened_node, out
 from passerelle.cli.local_federation import (
     ADMIN,
+    PULL_INTERVAL_S,
     Federation,
     FederationOptions,
     Seeder,
 )
-from passerelle.errors import Forbidden
+from passerelle.errors import Forbidden, NotFound, PasserelleError
+from passerelle.federation.keys import NodeKey
+from passerelle.federation.outbox import OutboxSender, PushReport
+from passerelle.federation.pull import PullReport, pull_each
 from passerelle.node import Node
 from passerelle.seeding import DEMO_PASSWORD, DEMO_USERS, SeedSummary, seed
 
 API_DOCS = "/api/v1/docs"  # passerelle.api.app serves its interactive docs here
 TAXII_DISCOVERY = "taxii2/"  # below a node's TAXII base URL
 
-app = typer.Typer(help="A local federation of four nodes (fr, es, be, ma), for development "
-                  "and demonstrations.", no_args_is_help=True)
+app = typer.Typer(help="Sync with partner nodes; a local federation of four nodes (fr, es, "
+                  "be, ma) for development and demonstrations.", no_args_is_help=True)
+
+PullResult = PullReport | PasserelleError
+
+
+def _pulls(node: Node, key: NodeKey, partner: str | None) -> dict[str, PullResult]:
+    """Every partner's pull, or ``partner``'s only (``NotFound`` without an active key)."""
+    if partner is not None:
+        result = pull_each(node, key, [partner])[partner]
+        if isinstance(result, NotFound):
+            raise result
+        return {partner: result}
+    return pull_each(node, key, sorted({p.agency_id for p in node.peers.list() if p.active}))
+
+
+def _pull_cell(result: PullResult | None) -> str:
+    if result is None:
+        return "-"
+    if isinstance(result, PasserelleError):
+        return f"[red]{escape(result.detail)}[/]"
+    cell = f"{result.received} new, {result.unchanged} unchanged, {result.erased} erased"
+    return cell + (f", [red]{len(result.rejected)} refused[/]" if result.rejected else "")
+
+
+def _push_cell(report: PushReport, partner: str) -> str:
+    delivered, failed = report.delivered.get(partner, 0), report.failed.get(partner, 0)
+    cell = f"{delivered} delivered" + (f", [red]{failed} failed[/]" if failed else "")
+    error = report.errors.get(partner)
+    return cell + (f"\n[red]{escape(error)}[/]" if error else "")
+
+
+@app.command("sync")
+def sync_command(
+    partner: Annotated[str | None, typer.Option(
+        "--partner", help="Only this partner agency (default: every partner with an active "
+        "peer key, and every partner with objects waiting in the outbox)")] = None,
+) -> None:
+    """Pull the partners' feeds and push the outbox once, then print what was done."""
+    settings = load_settings()
+    with opened_node(settings) as node:
+        key = load_node_key(settings)
+        pulled = _pulls(node, key, partner)
+        with OutboxSender(node, key) as sender:
+            pushed = sender.run_once(partner)
+        waiting = node.outbox.pending_counts()
+    partners = sorted({*pulled, *pushed.delivered, *pushed.failed, *waiting})
+    table = Table("partner", "pulled", "pushed", "waiting in the outbox",
+                  title=f"sync of {escape(node.settings.agency_id)}")
+    for name in partners:
+        table.add_row(name, _pull_cell(pulled.get(name)), _push_cell(pushed, name),
+                      str(waiting.get(name, 0)))
+    out().print(table)
+    troubled = pushed.failed or any(
+        isinstance(r, PasserelleError) or r.rejected for r in pulled.values())
+    if troubled:
+        raise typer.Exit(1)
 
 
 def _seeder(progress: Progress) -> Seeder:
@@ -81,6 +148,8 @@ def print_members(federation: Federation) -> None:
     console.print(f"password of every demo login: [bold]{DEMO_PASSWORD}[/] (development only)")
     console.print("each node trusts the three others' keys; legal bases: the Directive between "
                   "fr, es and be, a fictional cooperation agreement between them and ma")
+    console.print(f"each node pulls the others' feeds every {PULL_INTERVAL_S:g} s and pushes "
+                  "withdrawals and erasures to them at once")
     sample = escape(str(federation.options.folder / "fr.env"))
     console.print(f"other commands on one node: (set -a; . {sample}; set +a; passerelle "
                   "partner list)", soft_wrap=True)

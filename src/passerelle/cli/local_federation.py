@@ -10,9 +10,12 @@ Its life, in order:
    agencies, an administrator, the node key, fictional data, the demo accounts), then has each
    node trust the three others' keys and record a legal basis for each of them;
 3. ``start`` serves the four nodes, each with its own uvicorn server in a thread of this
-   process, on the sockets ``bind`` reserved; ``wait`` blocks until ``request_stop`` (which a
-   signal handler may call) or until a server ends; ``stop`` stops the servers, closes the
-   nodes' databases and releases the ports. ``run`` is start, wait and stop.
+   process, on the sockets ``bind`` reserved, and keeps them in sync: each node pushes its
+   outbox (``federation.outbox.OutboxSender``) and pulls its partners' feeds every
+   ``PULL_INTERVAL_S`` seconds (``federation.pull.pull_all``), in two threads of its own;
+   ``wait`` blocks until ``request_stop`` (which a signal handler may call) or until a server
+   ends; ``stop`` stops the sync threads and the servers, closes the nodes' databases and
+   releases the ports. ``run`` is start, wait and stop.
 
 Everything lives in one folder: per node a SQLite database (``fr.db``), its signing key
 (``fr.node.key``) and a settings file (``fr.env``, mode 0600) holding the secrets generated on
@@ -27,6 +30,7 @@ fictional. The nodes run with ``environment=development`` whatever the environme
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import shlex
@@ -41,12 +45,14 @@ from pathlib import Path
 
 import uvicorn
 
-from passerelle.bootstrap import node_caller, opened
+from passerelle.bootstrap import load_node_key, node_caller, opened
 from passerelle.cli.init import initialise
 from passerelle.domain.agencies import DEFAULT_AGENCIES, Agency
 from passerelle.domain.transfers import BasisKind
 from passerelle.errors import Conflict, PasserelleError, ValidationFailed
 from passerelle.federation.keys import NodeKey
+from passerelle.federation.outbox import OutboxSender
+from passerelle.federation.pull import pull_all
 from passerelle.node import Node
 from passerelle.seeding import DEMO_PASSWORD, SeedSummary, seed
 from passerelle.settings import Settings
@@ -61,6 +67,10 @@ DATABASE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 10.0
 POLL_S = 0.05
+PULL_INTERVAL_S = 5.0
+PUSH_INTERVAL_S = 0.05
+
+log = logging.getLogger("passerelle.cli.local_federation")
 
 #: Fills one prepared node with sample data; the CLI passes one that shows progress.
 Seeder = Callable[[Node, int, int], SeedSummary]
@@ -211,6 +221,19 @@ def trust(node: Node, partners: list[tuple[Member, NodeKey]]) -> None:
             node.federation.record_basis(caller, partner.agency_id, *wanted, JUSTIFICATION)
 
 
+def pull_loop(node: Node, key: NodeKey, stop: threading.Event,
+              interval: float = PULL_INTERVAL_S) -> None:
+    """Pull every partner's feed into ``node`` now and then every ``interval`` seconds,
+    until ``stop`` is set; a pass that fails is logged and the next one comes."""
+    while not stop.is_set():
+        try:
+            for failed in (r for r in pull_all(node, key) if isinstance(r, PasserelleError)):
+                log.info("pull into %s: %s", node.settings.agency_id, failed)
+        except Exception:  # the loop outlives a bad pass; the error is logged
+            log.exception("pull into %s failed", node.settings.agency_id)
+        stop.wait(interval)
+
+
 def _bind(host: str, port: int, agency_id: str) -> socket.socket:
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port,
@@ -240,6 +263,8 @@ class Federation:
         self._threads: list[threading.Thread] = []
         self._nodes = ExitStack()
         self._stop = threading.Event()
+        self._sync_stop = threading.Event()
+        self._workers: list[threading.Thread] = []
 
     def bind(self) -> None:
         """Reserve the four ports; ``Conflict`` naming the first one taken (none is kept)."""
@@ -276,8 +301,10 @@ class Federation:
         if not self.members:
             raise PasserelleError("prepare the local federation before starting it")
         self.bind()
+        nodes = []
         for current in self.members:
             node = self._nodes.enter_context(opened(current.settings))
+            nodes.append(node)
             config = uvicorn.Config(create_app(node), host=self.options.host,
                                     port=self.options.port_of(current.agency_id),
                                     log_level="warning")
@@ -289,6 +316,20 @@ class Federation:
             self._threads.append(thread)
             thread.start()
         self._wait_started(time.monotonic() + timeout_s)
+        for current, node in zip(self.members, nodes, strict=True):
+            self._start_sync(current, node)
+
+    def _start_sync(self, current: Member, node: Node) -> None:
+        """The node's outbox sender and pull loop, each in a thread of its own."""
+        key = load_node_key(current.settings)
+        sender = OutboxSender(node, key)
+        for name, target, args in (
+                ("outbox", sender.run_forever, (self._sync_stop, PUSH_INTERVAL_S)),
+                ("pull", pull_loop, (node, key, self._sync_stop))):
+            worker = threading.Thread(target=target, args=args, daemon=True,
+                                      name=f"passerelle-{current.agency_id}-{name}")
+            self._workers.append(worker)
+            worker.start()
 
     def _wait_started(self, deadline: float) -> None:
         while not all(server.started for server in self._servers):
@@ -310,8 +351,11 @@ class Federation:
                 return
 
     def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
-        """Stop the servers, close the nodes' databases and release the ports. Safe to call
-        more than once, and before ``start``."""
+        """Stop the sync threads and the servers, close the nodes' databases and release the
+        ports. Safe to call more than once, and before ``start``."""
+        self._sync_stop.set()
+        for worker in self._workers:
+            worker.join(timeout_s)
         for server in self._servers:
             server.should_exit = True
         for thread in self._threads:
@@ -330,8 +374,9 @@ class Federation:
 
     @property
     def running(self) -> list[str]:
-        """The names of the server threads still running."""
-        return [thread.name for thread in self._threads if thread.is_alive()]
+        """The names of the server and sync threads still running."""
+        return [thread.name for thread in (*self._threads, *self._workers)
+                if thread.is_alive()]
 
     def _release(self) -> None:
         for sock in self._sockets.values():

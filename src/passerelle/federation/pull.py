@@ -11,6 +11,8 @@ page's ``X-TAXII-Date-Added-Last``:
 - a revoked object (withdrawn or erased at the originator) erases this node's copy, audited
   with the partner as the reason (LED Art. 7(3), 16).
 
+Both are ``federation.receive``'s, which the inbox a partner pushes to uses too.
+
 A pull killed at any point resumes from its checkpoint: a page applied but not checkpointed is
 applied again, and an object already stored at that version is left unchanged, so nothing is
 lost or doubled.
@@ -19,8 +21,7 @@ lost or doubled.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,17 +29,15 @@ import httpx
 import orjson
 
 from passerelle.api.federation_taxii import ROOT, collection_id
-from passerelle.domain.records import RecordKind
-from passerelle.domain.users import Role, User
 from passerelle.errors import NotFound, PasserelleError
 from passerelle.federation.keys import NodeKey
+from passerelle.federation.receive import Outcome, partner_caller, receive
 from passerelle.federation.signing_auth import SigningAuth
-from passerelle.interop.stix.identifiers import KINDS_OF_TYPE
-from passerelle.interop.stix.pipeline import read_in_chunks
 from passerelle.interop.taxii.timestamps import parse_timestamp
 from passerelle.node import Node
-from passerelle.services.caller import Caller
-from passerelle.services.imports import ImportStatus
+
+__all__ = ["PAGE", "TAXII", "ClientFactory", "PullReport", "Puller", "default_client",
+           "partner_caller", "pull_all", "pull_each"]
 
 TAXII = "application/taxii+json;version=2.1"
 PAGE = 500
@@ -63,13 +62,6 @@ class PullReport:
     erased: int = 0
     rejected: list[str] = field(default_factory=list)
     checkpoint: dt.datetime | None = None
-
-
-def partner_caller(partner: str) -> Caller:
-    """The partner's node as the author of what it sends (its records are its own)."""
-    user = User(f"node-{partner}", f"node.{partner}", partner, frozenset({Role.ANALYST}),
-                f"the {partner} node")
-    return Caller(user, f"federation: records released by {partner}")
 
 
 class Puller:
@@ -117,56 +109,37 @@ class Puller:
                     return report
 
     def _apply(self, partner: str, objects: list[dict[str, Any]], report: PullReport) -> None:
-        caller = partner_caller(partner)
-        live = [o for o in objects if o.get("revoked") is not True]
-        for revoked in (o for o in objects if o.get("revoked") is True):
-            self._erase(caller, revoked, report)
-        if not live:
-            return
-        bundle = orjson.dumps({"type": "bundle", "id": f"bundle--{uuid.uuid4()}",
-                               "objects": live})
-        outcomes = self._node.imports.import_stream(
-            caller, _candidates(read_in_chunks(bundle, default_owner=partner)), atomic=False)
-        for outcome in outcomes:
-            if outcome.status in (ImportStatus.CREATED, ImportStatus.UPDATED):
+        for received in receive(self._node, partner, objects):
+            if received.outcome is Outcome.STORED:
                 report.received += 1
-            elif outcome.status is ImportStatus.UNCHANGED:
+            elif received.outcome is Outcome.UNCHANGED:
                 report.unchanged += 1
-            else:
-                report.rejected.append(f"{outcome.record_id}: {outcome.detail}")
-
-    def _erase(self, caller: Caller, obj: dict[str, Any], report: PullReport) -> None:
-        stix_type, _, uid = str(obj.get("id", "")).partition("--")
-        for kind in KINDS_OF_TYPE.get(stix_type, ()):
-            record_id = f"{RecordKind(kind).value}--{uid}"
-            try:
-                self._node.records.erase(
-                    Caller(caller.user, f"withdrawn or erased at {caller.user.agency_id}"),
-                    record_id)
-            except NotFound:
-                continue
-            report.erased += 1
+            elif received.outcome is Outcome.ERASED:
+                report.erased += 1
+            elif received.outcome is Outcome.REJECTED:
+                report.rejected.append(f"{received.record_id}: {received.detail}")
 
 
-def _candidates(chunks: Iterator[list[Any]]) -> Iterator[list[Any]]:
-    for chunk in chunks:
-        found: list[Any] = []
-        for imported in chunk:
-            if imported.is_context:
-                continue
-            found.append(imported.record if imported.record is not None else imported.error)
-        yield found
+def pull_each(node: Node, key: NodeKey, partners: Sequence[str],
+              clients: ClientFactory = default_client) -> dict[str, PullReport | PasserelleError]:
+    """Pull each of ``partners``; a partner that fails (no active key, down, answering an
+    error) does not stop the others: its error is its result."""
+    puller = Puller(node, key, clients)
+    results: dict[str, PullReport | PasserelleError] = {}
+    for agency in partners:
+        try:
+            results[agency] = puller.pull(agency)
+        except PasserelleError as error:
+            results[agency] = error
+        except httpx.HTTPError as error:  # the partner is down or answered an error
+            results[agency] = PasserelleError(f"pull from {agency} failed: "
+                                              f"{type(error).__name__}: {error}")
+    return results
 
 
 def pull_all(node: Node, key: NodeKey, clients: ClientFactory = default_client
              ) -> list[PullReport | PasserelleError]:
     """Pull every partner that has an active peer key; a partner that fails does not stop
     the others (its error is in the list)."""
-    puller = Puller(node, key, clients)
-    results: list[PullReport | PasserelleError] = []
-    for agency in sorted({peer.agency_id for peer in node.peers.list() if peer.active}):
-        try:
-            results.append(puller.pull(agency))
-        except PasserelleError as error:
-            results.append(error)
-    return results
+    partners = sorted({peer.agency_id for peer in node.peers.list() if peer.active})
+    return list(pull_each(node, key, partners, clients).values())

@@ -12,6 +12,10 @@ Nothing is appended for a partner that never had the record and may not have it 
 ``date_added`` is strictly increasing over the whole node (one microsecond at least between two
 entries), taken inside the transaction after the audit append, whose head-row lock serialises
 writers: a partner that resumes after the last ``date_added`` it saw misses nothing.
+
+A withdrawal or an erasure is also pushed to the partner at once, in the same transaction
+(``services.outbox.revocations_in``): its node need not wait for its next pull to remove its
+copy.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from passerelle.domain.records import Record
 from passerelle.domain.releases import Change, Release
 from passerelle.domain.transfers import LegalBasis, decide_transfer
 from passerelle.ports import Clock, UnitOfWork
+from passerelle.services.outbox import revocations_in
 
 TICK = dt.timedelta(microseconds=1)
 
@@ -97,6 +102,7 @@ class ReleasePlanner:
                 entries.append(Release(partner.id, record.id, record.version, change, stamp))
                 stamp += TICK
         tx.federation.append_releases(entries)
+        revocations_in(tx, self._clock.now(), entries)
         return len(entries)
 
     def erased(self, tx: UnitOfWork, record_id: str, version: int) -> list[str]:
@@ -109,4 +115,5 @@ class ReleasePlanner:
             entries.append(Release(partner, record_id, version, Change.ERASED, stamp))
             stamp += TICK
         tx.federation.append_releases(entries)
+        revocations_in(tx, self._clock.now(), entries)
         return partners

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from passerelle.domain.agencies import Agency
 from passerelle.domain.audit import GENESIS, AuditEntry, AuditEvent, ChainHead, seal, seal_head
+from passerelle.domain.outbox import OutboxItem
 from passerelle.domain.peers import Peer
 from passerelle.domain.records import Record
 from passerelle.domain.releases import Release
@@ -43,6 +44,7 @@ from passerelle.ports import (
     Clock,
     FederationRepository,
     NonceLedger,
+    OutboxRepository,
     PeerRepository,
     RecordQuery,
     RecordRepository,
@@ -51,6 +53,7 @@ from passerelle.ports import (
     UnitOfWorkFactory,
     UserRepository,
 )
+from passerelle.storage.memory_outbox import MemoryOutboxRepository
 from passerelle.storage.search_keys import (
     query_document_key,
     query_tokens,
@@ -190,6 +193,7 @@ class _Committed:
     federation: _FederationState = field(default_factory=lambda: _FederationState())
     peers: dict[str, Peer] = field(default_factory=dict)
     nonces: dict[tuple[str, str], dt.datetime] = field(default_factory=dict)
+    outbox: dict[str, OutboxItem] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     threads_in_work: set[int] = field(default_factory=set)
 
@@ -488,6 +492,7 @@ class MemoryUnitOfWork:
     federation: FederationRepository
     peers: PeerRepository
     nonces: NonceLedger
+    outbox: OutboxRepository
 
     def __init__(self, committed: _Committed, audit_key: bytes, clock: Clock) -> None:
         self._committed = committed
@@ -506,6 +511,7 @@ class MemoryUnitOfWork:
             tokens, agencies = _Table(state.tokens), _Table(state.agencies)
             peers = _Table(state.peers)
             self._nonces = MemoryNonceLedger(state.nonces)
+            self._outbox = MemoryOutboxRepository(state.outbox)
             self._audit = MemoryAuditLog(list(state.audit), self._audit_key, self._clock)
             self.federation = MemoryFederationRepository(state.federation.copy())
         self._audit_base = len(self._audit.chain)
@@ -516,6 +522,7 @@ class MemoryUnitOfWork:
         self.agencies = MemoryAgencyRepository(agencies)
         self.peers = MemoryPeerRepository(peers, agencies)
         self.nonces = self._nonces
+        self.outbox = self._outbox
         self.audit = self._audit
         return self
 
@@ -534,6 +541,7 @@ class MemoryUnitOfWork:
             agencies.apply_to(state.agencies)
             peers.apply_to(state.peers)
             self._nonces.apply_to(state.nonces)
+            self._outbox.apply_to(state.outbox)
             state.audit[:] = self._audit.chain
             federation = self.federation
             assert isinstance(federation, MemoryFederationRepository)

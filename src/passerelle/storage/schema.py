@@ -57,6 +57,7 @@ TOKEN_LENGTH = 100
 DOCUMENT_KEY_LENGTH = 128
 KEY_ID_LENGTH = 64  # domain.peers.KEY_ID_MAX
 NONCE_LENGTH = 128  # federation.signatures accepts nonces of 16-128 characters
+STIX_ID_LENGTH = 300  # type (up to 250 characters) + "--" + UUID
 _SEQ = BigInteger().with_variant(Integer(), "sqlite")  # INTEGER PRIMARY KEY is SQLite's rowid
 
 
@@ -310,6 +311,29 @@ class SyncCheckpointRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
+class OutboxRow(Base):
+    """An object to push to a partner's node (``domain.outbox.OutboxItem``). The sender reads
+    due work from ``(delivered_at, next_attempt_at)``: undelivered rows (``delivered_at`` NULL)
+    in the order they come due, without reading delivered ones; the purge of old delivered
+    rows reads the same index. ``(partner, object_id)`` finds the pending items of an object
+    that a later version supersedes."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index(None, "delivered_at", "next_attempt_at"),
+                      Index(None, "partner", "object_id"))
+
+    id: Mapped[str] = mapped_column(key_type(ID_LENGTH), primary_key=True)
+    partner: Mapped[str] = mapped_column(key_type(63))
+    object: Mapped[dict[str, Any]] = mapped_column(json_type())
+    object_id: Mapped[str] = mapped_column(key_type(STIX_ID_LENGTH))
+    object_version: Mapped[str] = mapped_column(Text)
+    enqueued_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
 def table(model: type[Base]) -> Table:
     """The Core table of a model, for the repositories' bulk statements."""
     return cast(Table, model.__table__)
@@ -332,3 +356,4 @@ CONSENTS = table(ConsentRow)
 SYNC_CHECKPOINTS = table(SyncCheckpointRow)
 PEERS = table(PeerRow)
 SEEN_NONCES = table(SeenNonceRow)
+OUTBOX = table(OutboxRow)

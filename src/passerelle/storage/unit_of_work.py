@@ -32,6 +32,7 @@ from passerelle.ports import (
     Clock,
     FederationRepository,
     NonceLedger,
+    OutboxRepository,
     PeerRepository,
     RecordRepository,
     TokenRepository,
@@ -42,6 +43,7 @@ from passerelle.storage.agencies import SqlAgencyRepository
 from passerelle.storage.audit import SqlAuditLog
 from passerelle.storage.federation import SqlFederationRepository
 from passerelle.storage.nonces import SqlNonceLedger
+from passerelle.storage.outbox import SqlOutboxRepository
 from passerelle.storage.peers import SqlPeerRepository
 from passerelle.storage.records import SqlRecordRepository
 from passerelle.storage.tokens import SqlTokenRepository
@@ -68,6 +70,7 @@ class SqlUnitOfWork:
     federation: FederationRepository
     peers: PeerRepository
     nonces: NonceLedger
+    outbox: OutboxRepository
 
     def __init__(self, engine: Engine, audit_key: bytes, clock: Clock) -> None:
         self._engine = engine
@@ -94,6 +97,7 @@ class SqlUnitOfWork:
         self.federation = SqlFederationRepository(connection)
         self.peers = SqlPeerRepository(connection)
         self.nonces = SqlNonceLedger(connection)
+        self.outbox = SqlOutboxRepository(connection)
         return self
 
     def commit(self) -> None:

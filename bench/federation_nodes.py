@@ -1,0 +1,155 @@
+"""Passerelle nodes for the federation benchmark: built on a benchmark database, trusting each
+other's keys, served over real HTTP on loopback, and a partner's signed TAXII client.
+
+A node is wired as ``passerelle serve`` wires it (``Node.build`` over the SQL unit of work,
+``api.create_app``), with the default agencies registered as ``passerelle init`` registers
+them, so that every record stored is planned for the partners' feeds. Its server is uvicorn in
+a thread of the benchmark process, on a loopback socket bound beforehand, as
+``cli.local_federation`` runs its nodes; the keys are generated in memory (nothing is written
+next to the databases).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+
+from common import AUDIT_KEY, Database
+from passerelle.api.federation_taxii import ROOT, collection_id
+from passerelle.bootstrap import node_caller
+from passerelle.clock import SystemClock
+from passerelle.domain.agencies import DEFAULT_AGENCIES
+from passerelle.federation.keys import NodeKey
+from passerelle.federation.pull import TAXII
+from passerelle.federation.signing_auth import SigningAuth
+from passerelle.node import Node
+from passerelle.settings import Settings
+from passerelle.storage import SqlUnitOfWorkFactory
+
+LOOPBACK = "127.0.0.1"
+SECRET_KEY = "benchmark-secret-key-not-a-secret-0123456789"
+JUSTIFICATION = "federation benchmark on synthetic, fictional data"
+START_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 10.0
+TAXII_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+@dataclass(frozen=True)
+class BenchNode:
+    """A node of one agency on a benchmark database, and its signing key."""
+
+    node: Node
+    key: NodeKey
+
+    @property
+    def agency(self) -> str:
+        """The agency that runs the node."""
+        return self.node.settings.agency_id
+
+
+def make_node(db: Database, agency: str) -> BenchNode:
+    """A node of ``agency`` on the migrated database ``db``, the default agencies registered."""
+    settings = Settings(environment="development", agency_id=agency, database_url=db.url,
+                        secret_key=SECRET_KEY, audit_key=AUDIT_KEY)
+    clock = SystemClock()
+    transactions = SqlUnitOfWorkFactory(db.engine, settings.audit_key.encode(), clock)
+    node = Node.build(settings, transactions, clock)
+    node.accounts.register_agencies(list(DEFAULT_AGENCIES))
+    return BenchNode(node, NodeKey.generate())
+
+
+def trust(node: BenchNode, partner: BenchNode, taxii_url: str) -> None:
+    """Have ``node`` trust ``partner``'s key, the partner serving TAXII at ``taxii_url``, as
+    ``passerelle peer add`` does."""
+    node.node.peers.register(node_caller(node.agency, JUSTIFICATION), partner.agency,
+                             partner.key.public_raw_b64(), taxii_url)
+
+
+def loopback_socket() -> socket.socket:
+    """A listening socket's address reserved on loopback, on a free port.
+
+    Made with ``IPPROTO_TCP`` named, as ``getaddrinfo`` gives it to ``cli.local_federation``:
+    asyncio sets ``TCP_NODELAY`` on accepted connections only when the socket says TCP, and
+    without it each response waits about 40 ms for the client's delayed ACK (Nagle)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((LOOPBACK, 0))
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    """``http://127.0.0.1:<port>/`` for a bound socket."""
+    return f"http://{LOOPBACK}:{sock.getsockname()[1]}/"
+
+
+@contextmanager
+def served(app: FastAPI, sock: socket.socket, name: str) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on ``sock`` in a thread; yields the server's base URL and
+    stops the server on exit."""
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host=LOOPBACK, port=port, log_level="warning",
+                                           access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=name,
+                              daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise SystemExit(f"the {name} server did not start")
+        time.sleep(0.02)
+    try:
+        yield url_of(sock)
+    finally:
+        server.should_exit = True
+        thread.join(STOP_TIMEOUT_S)
+        sock.close()
+
+
+def objects_path(owner: str) -> str:
+    """Where a partner reads what ``owner``'s node releases to it, below the TAXII base URL."""
+    return f"{ROOT}/collections/{collection_id(owner)}/objects/"
+
+
+def taxii_time(moment: dt.datetime) -> str:
+    """A TAXII ``added_after`` value, to the microsecond."""
+    return moment.astimezone(dt.UTC).strftime(TAXII_TIME)
+
+
+def signed_client(taxii_url: str, key: NodeKey) -> httpx.Client:
+    """A partner node's client: every request signed with ``key`` (RFC 9421), keep-alive,
+    no redirects."""
+    return httpx.Client(base_url=taxii_url, auth=SigningAuth(key), timeout=60.0,
+                        follow_redirects=False, headers={"Accept": TAXII})
+
+
+class TimedClient(httpx.Client):
+    """An httpx client that adds up the time its requests take (signing, the round trip and
+    reading the body): the Puller's wait for the partner, as opposed to its own work."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.waited_s = 0.0
+        self.requests = 0
+        self.received_bytes = 0
+
+    def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        """Send as usual, timed."""
+        started = time.perf_counter()
+        try:
+            response = super().send(request, **kwargs)
+        finally:
+            self.waited_s += time.perf_counter() - started
+            self.requests += 1
+        if not kwargs.get("stream"):
+            self.received_bytes += len(response.content)
+        return response

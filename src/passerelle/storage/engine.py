@@ -4,6 +4,7 @@ SQLite (the default, one node on one machine):
 
 - WAL journal, so that readers never block the writer; ``synchronous=NORMAL``, which in WAL mode
   is still safe against corruption and loses at most the last transactions on power loss.
+- No checkpoint of the log inside a request: a thread does them (``storage.checkpointer``).
 - ``foreign_keys=ON`` (SQLite leaves them off by default) and a busy timeout, so that a second
   writer waits instead of failing at once; a page cache of 64 MiB per connection.
 - Every transaction starts with ``BEGIN IMMEDIATE``: SQLite allows one writer, and a deferred
@@ -23,6 +24,8 @@ import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
+
+from passerelle.storage.checkpointer import WalCheckpointer
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # SQLite's default page cache is 2 MiB; the search index of a million records is hundreds of
@@ -67,8 +70,16 @@ def _sqlite_engine(url: URL, **options: Any) -> Engine:
     engine = create_engine(url, json_serializer=_dumps, json_deserializer=orjson.loads,
                            connect_args={"check_same_thread": False}, **options)
     event.listen(engine, "connect", _configure_sqlite_connection)
+    if not in_memory and url.database is not None:
+        event.listen(engine, "connect", _no_automatic_checkpoint)
+        WalCheckpointer(url.database).start(engine)
     event.listen(engine, "begin", _begin_immediate)
     return engine
+
+
+def _no_automatic_checkpoint(dbapi_connection: Any, _record: object) -> None:
+    # ``storage.checkpointer`` does it in the background instead of in a request.
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: object) -> None:

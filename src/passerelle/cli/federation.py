@@ -29,6 +29,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from passerelle.api.federation_taxii import PAGE_SIZE_MAX
 from passerelle.bootstrap import load_node_key
 from passerelle.cli.context import err, load_settings, opened_node, out
 from passerelle.cli.local_federation import (
@@ -41,7 +42,7 @@ from passerelle.cli.local_federation import (
 from passerelle.errors import Forbidden, NotFound, PasserelleError
 from passerelle.federation.keys import NodeKey
 from passerelle.federation.outbox import OutboxSender, PushReport
-from passerelle.federation.pull import PullReport, pull_each
+from passerelle.federation.pull import PAGE, PullReport, pull_each
 from passerelle.node import Node
 from passerelle.seeding import DEMO_PASSWORD, DEMO_USERS, SeedSummary, seed
 
@@ -54,14 +55,16 @@ app = typer.Typer(help="Sync with partner nodes; a local federation of four node
 PullResult = PullReport | PasserelleError
 
 
-def _pulls(node: Node, key: NodeKey, partner: str | None) -> dict[str, PullResult]:
+def _pulls(node: Node, key: NodeKey, partner: str | None, page_size: int
+           ) -> dict[str, PullResult]:
     """Every partner's pull, or ``partner``'s only (``NotFound`` without an active key)."""
     if partner is not None:
-        result = pull_each(node, key, [partner])[partner]
+        result = pull_each(node, key, [partner], page_size=page_size)[partner]
         if isinstance(result, NotFound):
             raise result
         return {partner: result}
-    return pull_each(node, key, sorted({p.agency_id for p in node.peers.list() if p.active}))
+    return pull_each(node, key, sorted({p.agency_id for p in node.peers.list() if p.active}),
+                     page_size=page_size)
 
 
 def _pull_cell(result: PullResult | None) -> str:
@@ -85,12 +88,15 @@ def sync_command(
     partner: Annotated[str | None, typer.Option(
         "--partner", help="Only this partner agency (default: every partner with an active "
         "peer key, and every partner with objects waiting in the outbox)")] = None,
+    page_size: Annotated[int, typer.Option(
+        "--page-size", min=1, max=PAGE_SIZE_MAX,
+        help="Objects asked for in each request to a partner")] = PAGE,
 ) -> None:
     """Pull the partners' feeds and push the outbox once, then print what was done."""
     settings = load_settings()
     with opened_node(settings) as node:
         key = load_node_key(settings)
-        pulled = _pulls(node, key, partner)
+        pulled = _pulls(node, key, partner, page_size)
         with OutboxSender(node, key) as sender:
             pushed = sender.run_once(partner)
         waiting = node.outbox.pending_counts()

@@ -3,15 +3,17 @@ other's keys, served over real HTTP on loopback, and a partner's signed TAXII cl
 
 A node is wired as ``passerelle serve`` wires it (``Node.build`` over the SQL unit of work,
 ``api.create_app``), with the default agencies registered as ``passerelle init`` registers
-them, so that every record stored is planned for the partners' feeds. Its server is uvicorn in
-a thread of the benchmark process, on a loopback socket bound beforehand, as
-``cli.local_federation`` runs its nodes; the keys are generated in memory (nothing is written
-next to the databases).
+them, so that every record stored is planned for the partners' feeds. Its server is uvicorn,
+either in a process of its own (``served_apart``: the partner a node pulls from, which runs
+on another machine in the field) or in a thread of the benchmark process, on a loopback
+socket bound beforehand, as ``cli.local_federation`` runs its nodes; the keys are generated in
+memory (nothing is written next to the databases).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import socket
 import threading
 import time
@@ -24,7 +26,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from common import AUDIT_KEY, Database
+from common import AUDIT_KEY, Backend, Database
+from passerelle.api import create_app
 from passerelle.api.federation_taxii import ROOT, collection_id
 from passerelle.bootstrap import node_caller
 from passerelle.clock import SystemClock
@@ -35,6 +38,7 @@ from passerelle.federation.signing_auth import SigningAuth
 from passerelle.node import Node
 from passerelle.settings import Settings
 from passerelle.storage import SqlUnitOfWorkFactory
+from passerelle.storage.engine import make_engine
 
 LOOPBACK = "127.0.0.1"
 SECRET_KEY = "benchmark-secret-key-not-a-secret-0123456789"
@@ -113,6 +117,48 @@ def served(app: FastAPI, sock: socket.socket, name: str) -> Iterator[str]:
         server.should_exit = True
         thread.join(STOP_TIMEOUT_S)
         sock.close()
+
+
+def _serve_node(url: str, backend: Backend, agency: str, port: int) -> None:
+    """The child process of ``served_apart``: the node of ``agency`` on the database at
+    ``url``, served by uvicorn on loopback ``port`` until terminated."""
+    engine = make_engine(url)
+    node = make_node(Database(backend, url, engine), agency).node
+    uvicorn.run(create_app(node), host=LOOPBACK, port=port, log_level="warning",
+                access_log=False)
+
+
+@contextmanager
+def served_apart(db: Database, agency: str) -> Iterator[str]:
+    """Serve the node of ``agency`` on ``db`` from a process of its own, as a partner's node
+    runs on its own machine; yields its base URL and stops it on exit.
+
+    Everything the server needs (peer keys, legal bases) is in the database already."""
+    sock = loopback_socket()
+    port = sock.getsockname()[1]
+    sock.close()  # the child binds it; SO_REUSEADDR let it be taken again at once
+    child = multiprocessing.get_context("spawn").Process(
+        target=_serve_node, args=(db.url, db.backend, agency, port), name=agency, daemon=True)
+    child.start()
+    base = f"http://{LOOPBACK}:{port}/"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            if httpx.get(f"{base}api/v1/health", timeout=1.0).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if not child.is_alive() or time.monotonic() > deadline:
+            child.kill()
+            raise SystemExit(f"the {agency} server did not start")
+        time.sleep(0.1)
+    try:
+        yield base
+    finally:
+        child.terminate()
+        child.join(STOP_TIMEOUT_S)
+        if child.is_alive():
+            child.kill()
 
 
 def objects_path(owner: str) -> str:

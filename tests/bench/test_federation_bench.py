@@ -13,7 +13,7 @@ import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 SYNC_KEYS = ("sync_objs_per_s", "sync_objs_per_s_sqlite", "import_objs_per_s_sqlite",
-             "sync_fetch_s_sqlite", "sync_apply_s_sqlite")
+             "sync_fetch_s_sqlite")
 PAGE_KEYS = ("page_p50_ms_300", "page_p99_ms_300", "page_p99_ms_600_sqlite")
 MEDALLION_KEYS = ("medallion_page_ms_150", "medallion_next_page_ms_150",
                   "passerelle_page_ms_150")

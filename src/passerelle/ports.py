@@ -262,6 +262,10 @@ class FederationRepository(Protocol):
         """Agencies the originator authorised this record to be passed on to."""
         ...
 
+    def consents_of(self, record_ids: Sequence[str]) -> dict[str, frozenset[str]]:
+        """``consents`` of many records in one read; records without any are left out."""
+        ...
+
     def checkpoint(self, partner: str) -> dt.datetime | None:
         """The ``date_added`` of the last entry taken from a partner's feed."""
         ...

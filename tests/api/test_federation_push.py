@@ -31,7 +31,7 @@ from passerelle.federation.pull import Puller
 from passerelle.federation.signing_auth import SigningAuth
 from passerelle.interop.stix.export import record_to_stix
 from passerelle.node import Node
-from passerelle.ports import AuditQuery
+from passerelle.ports import AuditQuery, TransferQuery
 
 FR_BASE = "http://fr.test/taxii/"
 ES_BASE = "http://es.test/taxii/"
@@ -149,6 +149,41 @@ def test_an_erasure_reaches_the_partner_through_the_outbox_without_a_pull(pair: 
     assert served["objects"] == [dict(pushed.object)]
     again = pair.puller().pull("fr")
     assert (again.received, again.erased, again.rejected) == (0, 0, [])
+
+
+def test_a_correction_reaches_the_partner_through_the_outbox_without_a_pull(
+        pair: Pair) -> None:
+    record_id = shared_with_es(pair, "Réseau fictif Garonne")
+    pair.clock.advance(seconds=2)
+    pair.fr.records.update(author(), record_id, 1, TO_ES,
+                           Organisation("Réseau fictif Garonne-Tarn"))
+    pushed, = waiting(pair.fr)
+    assert pushed.object["name"] == "Réseau fictif Garonne-Tarn"
+    assert pair.sender().run_once().delivered == {"es": 1}
+    corrected = pair.es.records.get(node_caller("es", JUSTIFICATION), record_id)
+    assert corrected.details == Organisation("Réseau fictif Garonne-Tarn")
+    assert audited(pair.es, AuditAction.ALTERATION, record_id) == 1
+    with pair.fr.transactions() as tx:
+        sent = tx.federation.transfers(TransferQuery(record_id=record_id), 0, 10)
+    assert [(t.version, t.channel) for _, t in sent] == [(1, "taxii"), (2, "push")]
+    assert audited(pair.fr, AuditAction.DISCLOSURE, record_id) == 2
+    again = pair.puller().pull("fr")
+    assert (again.received, again.unchanged, again.rejected) == (0, 1, [])
+    assert audited(pair.es, AuditAction.ALTERATION, record_id) == 1
+
+
+def test_a_later_correction_supersedes_the_one_still_waiting(pair: Pair) -> None:
+    record_id = shared_with_es(pair, "Réseau fictif Lot")
+    pair.es_side.mode = "down"
+    for version, name in ((1, "Réseau fictif Lot-Aveyron"), (2, "Réseau fictif Lot-Cère")):
+        pair.fr.records.update(author(), record_id, version, TO_ES, Organisation(name))
+    pushed, = waiting(pair.fr)
+    assert pushed.object["name"] == "Réseau fictif Lot-Cère"
+    pair.es_side.mode = "up"
+    pair.clock.advance(seconds=600)
+    assert pair.sender().run_once().delivered == {"es": 1}
+    corrected = pair.es.records.get(node_caller("es", JUSTIFICATION), record_id)
+    assert corrected.details == Organisation("Réseau fictif Lot-Cère")
 
 
 def test_a_partner_that_is_down_gets_everything_when_it_returns(pair: Pair) -> None:

@@ -67,7 +67,10 @@ def test_a_partner_page_sends_shared_versions_and_records_each_transfer(
     assert len(register[0].digest) == 64
     with transactions() as tx:
         disclosures = tx.audit.entries(AuditQuery(action="disclosure"), 0, 10)
-    assert [d.record_id for d in disclosures] == [person.id, organisation.id]
+    # One disclosure entry for the answer, naming every version sent and its transfer.
+    assert [d.details["sent"] for d in disclosures] == [
+        [[t.record_id, t.version, t.id] for t in register]]
+    assert disclosures[0].details["recipient"] == "ma"
     eu = federation.partner_page("es", None, None, 10, stix)
     assert len(eu.entries) == 2
     assert {t.basis for t in federation.transfers(AUDITOR, TransferQuery(recipient="es"))} == {

@@ -16,7 +16,7 @@ from passerelle.domain.users import Role, User
 from passerelle.errors import NotFound, ValidationFailed
 from passerelle.interop.stix.identifiers import stix_id
 from passerelle.interop.stix.revocation import revocation
-from passerelle.ports import UnitOfWorkFactory
+from passerelle.ports import TransferQuery, UnitOfWorkFactory
 from passerelle.services.caller import Caller
 from passerelle.services.outbox import OutboxService
 from passerelle.services.records import RecordService
@@ -133,7 +133,28 @@ def test_a_narrowed_releasability_pushes_a_revocation_to_the_partner_losing_it(
     records.update(ANALYST, made.id, 1, Markings(releasable_to=frozenset({"be"})),
                    made.details)
     assert [dict(i.object)["revoked"] for i in waiting(transactions, "es")] == [True]
-    assert waiting(transactions, "be") == []
+    corrected, = waiting(transactions, "be")  # be keeps it: its new markings are pushed
+    assert "revoked" not in corrected.object
+    assert corrected.object_id == stix_id(made.id)
+
+
+def test_a_correction_is_pushed_to_each_partner_holding_an_earlier_version(
+        transactions: UnitOfWorkFactory, clock: FixedClock) -> None:
+    records = RecordService(transactions, clock, "fr")
+    made = records.create(ANALYST, Markings(releasable_to=frozenset({"es", "be"})),
+                          Organisation("Réseau fictif Oder"))
+    assert waiting(transactions, "es") == []  # sharing is left to the partner's pull
+    clock.advance(seconds=3)
+    records.update(ANALYST, made.id, 1, made.markings, Organisation("Réseau fictif Oder-Neisse"))
+    for partner in ("es", "be"):
+        item, = waiting(transactions, partner)
+        assert item.object["name"] == "Réseau fictif Oder-Neisse"
+        assert item.next_attempt_at == clock.now()
+    assert waiting(transactions, "ma") == []  # never had it
+    with transactions() as tx:
+        register = [t for _, t in tx.federation.transfers(TransferQuery(), 0, 10)]
+    assert sorted((t.recipient, t.version, t.channel) for t in register) == [
+        ("be", 2, "push"), ("es", 2, "push")]
 
 
 def test_a_version_shared_again_supersedes_the_revocation_still_waiting(

@@ -36,7 +36,7 @@ from passerelle.domain.releases import Change, Release
 from passerelle.errors import Forbidden, RejectReason
 from passerelle.federation.replay import ReplayGuard
 from passerelle.federation.signatures import PeerLookup
-from passerelle.interop.stix.export import record_to_stix
+from passerelle.interop.stix.export import record_object
 from passerelle.interop.stix.identifiers import derived_uuid, stix_id
 from passerelle.interop.stix.revocation import revocation
 from passerelle.interop.taxii.model import (
@@ -81,12 +81,8 @@ def _after(position: Position | None) -> tuple[dt.datetime, int] | None:
     return None if position is None else (position.date_added, int(position.key))
 
 
-def _stix(record: Record) -> dict[str, Any]:
-    return record_to_stix(record)[0]
-
-
 def _serialize(record: Record) -> bytes:
-    return orjson.dumps(_stix(record))
+    return orjson.dumps(record_object(record))
 
 
 def _tombstone(entry: SentEntry) -> dict[str, Any]:
@@ -100,7 +96,7 @@ def _tombstone(entry: SentEntry) -> dict[str, Any]:
 def _version_of(entry: SentEntry) -> str:
     """The ``modified`` of the object version served for this entry."""
     if entry.release.change is Change.SHARED and entry.record is not None:
-        return str(_stix(entry.record)["modified"])
+        return str(record_object(entry.record)["modified"])
     return format_timestamp(entry.release.date_added)
 
 
@@ -193,7 +189,7 @@ class NodeTaxiiBackend:
         page = self._node.federation.partner_page(
             self._partner(requester), _after(after), query.added_after, limit, _serialize,
             which=which, accept=accept)
-        items = tuple(orjson.loads(e.payload) if e.payload is not None else _tombstone(e)
+        items = tuple(orjson.Fragment(e.payload) if e.payload is not None else _tombstone(e)
                       for e in page.entries)
         return Page(items, page.more, self._first(page), _position(page))
 

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from passerelle.domain.agencies import Agency
+from passerelle.domain.audit import AuditAction, AuditEvent
 from passerelle.domain.policy import ALLOW, Decision
 from passerelle.domain.records import Record, RecordKind
 from passerelle.errors import ValidationFailed
@@ -153,3 +156,41 @@ class TransferRecord:
 def digest_of(payload: bytes) -> str:
     """The hex SHA-256 of the bytes sent."""
     return hashlib.sha256(payload).hexdigest()
+
+
+def transfer_of(record: Record, basis: LegalBasis | None, payload: bytes, *, at: dt.datetime,
+                sender: str, partner: str, crossing: bool, channel: str) -> TransferRecord:
+    """The transfer record of sending ``payload`` (this version of ``record``) to ``partner``
+    now, on ``basis`` (``crossing``: whether it leaves the EU's common regime).
+
+    Every sending is a transfer of its own, with its own id, even of a version sent before."""
+    if not crossing:
+        kind = BasisKind.EU_DIRECTIVE
+    elif holds_personal_data(record) and basis is not None:
+        kind = basis.kind
+    else:
+        kind = BasisKind.NOT_REQUIRED
+    markings = record.markings
+    summary = (f"{record.kind.value} v{record.version}, TLP:{markings.tlp.value}, "
+               f"{markings.handling_code.value}")
+    return TransferRecord(
+        id=f"transfer--{uuid.uuid4()}", at=at, sender=sender, recipient=partner,
+        record_id=record.id, version=record.version, basis=kind,
+        reference=basis.reference if basis is not None and crossing else "",
+        justification=(basis.justification if basis is not None and crossing else "")
+        or markings.purpose,  # the purpose the record was collected for
+        digest=digest_of(payload), summary=summary, channel=channel)
+
+
+def disclosure_of(partner: str, channel: str, transfers: Sequence[TransferRecord]) -> AuditEvent:
+    """One audit entry for the versions sent to ``partner`` in one answer or one push: each is
+    in the transfer register (with its basis, justification and digest), and the entry names
+    them all; a single record is also the entry's ``record_id``, so the auditor finds it by
+    record."""
+    justifications = sorted({t.justification for t in transfers})
+    return AuditEvent(
+        AuditAction.DISCLOSURE, f"node:{partner}", partner,
+        transfers[0].record_id if len(transfers) == 1 else None, "; ".join(justifications),
+        {"recipient": partner, "channel": channel,
+         "bases": sorted({t.basis.value for t in transfers}),
+         "sent": [[t.record_id, t.version, t.id] for t in transfers]})

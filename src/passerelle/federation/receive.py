@@ -13,7 +13,11 @@ posts to) end here, so that an object means the same whichever way it came:
   something not held is a success that changes nothing; one of a record the partner does not
   own is refused (only the owner agency changes its records);
 - a record that claims to be owned by this node's own agency is refused: a node's records are
-  never sent back to it (``policy.decide_release``), so such an object is forged or misrouted.
+  never sent back to it (``policy.decide_release``), so such an object is forged or misrouted;
+- a new version or a revocation of a record another agency owns, which this node first
+  collected from the partner (a record the partner passed on), is the owner's correction or
+  erasure relayed by that partner (``FederationService.relayed_by``): it is applied for the
+  owner, audited as relayed. Only that partner may relay for the owner.
 
 Revocations are applied first, then the other objects in one import (one transaction). Every
 object gets an outcome (``Received``), in the order it came.
@@ -27,13 +31,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-import orjson
-
 from passerelle.domain.outbox import version_of
 from passerelle.domain.records import Record, RecordKind
 from passerelle.domain.users import Role, User
 from passerelle.errors import Forbidden, InvalidStix, NotFound, PasserelleError
 from passerelle.interop.stix.bundles import ImportedObject
+from passerelle.interop.stix.extensions import RECORD
 from passerelle.interop.stix.identifiers import KINDS_OF_TYPE, split_stix_id
 from passerelle.interop.stix.pipeline import read_in_chunks
 from passerelle.interop.stix.revocation import is_revocation
@@ -90,33 +93,74 @@ def partner_caller(partner: str) -> Caller:
     return Caller(user, f"federation: records released by {partner}")
 
 
+def relay_caller(partner: str, owner: str) -> Caller:
+    """The partner's node relaying the changes of ``owner``'s records that it passed on: in
+    the audit log, the partner's node is the actor, for the owner's agency."""
+    user = User(f"node-{partner}", f"node.{partner}", owner, frozenset({Role.ANALYST}),
+                f"the {partner} node, for {owner}")
+    return Caller(user, f"federation: a change of {owner}'s record relayed by {partner}")
+
+
 def receive(node: Node, partner: str, objects: Sequence[Mapping[str, Any]]) -> list[Received]:
     """Apply ``objects`` sent by ``partner``'s node to ``node``; one outcome per object, in
     order (see the module docstring)."""
     outcomes: dict[int, Received] = {}
     caller = partner_caller(partner)
-    live: list[tuple[int, Mapping[str, Any]]] = []
+    live: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
+    relayed = _relayed(node, partner, objects)
     for index, obj in enumerate(objects):
         if is_revocation(obj):
             outcomes[index] = _revoke(node, caller, obj)
         else:
-            live.append((index, obj))
-    if live:
-        outcomes.update(_import(node, caller, live))
+            owner = relayed.get(str(obj.get("id", "")), partner)
+            live.setdefault(owner, []).append((index, obj))
+    for owner, group in live.items():
+        outcomes.update(_import(node, caller if owner == partner
+                                else relay_caller(partner, owner), group))
     return [outcomes[index] for index in range(len(objects))]
+
+
+def _named_owner(obj: Mapping[str, Any]) -> str | None:
+    extensions = obj.get("extensions")
+    envelope = extensions.get(RECORD.id) if isinstance(extensions, Mapping) else None
+    owner = envelope.get("owner_agency") if isinstance(envelope, Mapping) else None
+    return owner if isinstance(owner, str) else None
+
+
+def _relayed(node: Node, partner: str, objects: Sequence[Mapping[str, Any]]
+             ) -> dict[str, str]:
+    """STIX ids of the objects that change a record the partner passed on to this node,
+    with the record's owner (only objects naming a third agency as owner are looked up)."""
+    third = {str(obj.get("id")): owner for obj in objects
+             if (owner := _named_owner(obj)) not in (None, partner, node.settings.agency_id)}
+    record_ids = {record_id: object_id for object_id in third
+                  for record_id in _record_ids(object_id)}
+    if not record_ids:
+        return {}
+    found = node.federation.relayed_by(partner_caller(partner).actor, sorted(record_ids))
+    return {record_ids[rid]: owner for rid, owner in found.items()
+            if third[record_ids[rid]] == owner}
+
+
+def _record_ids(object_id: str) -> list[str]:
+    """The record ids a STIX id may stand for (none for a malformed id)."""
+    try:
+        stix_type, uid = split_stix_id(object_id, "id")
+    except InvalidStix:
+        return []
+    return [f"{RecordKind(kind).value}--{uid}" for kind in KINDS_OF_TYPE.get(stix_type, ())]
 
 
 def _revoke(node: Node, caller: Caller, obj: Mapping[str, Any]) -> Received:
     object_id = str(obj.get("id", ""))
     try:
-        stix_type, uid = split_stix_id(object_id, "id")
+        split_stix_id(object_id, "id")
     except InvalidStix as error:
         return Received(object_id, version_of(obj), Outcome.REJECTED, None, error.detail)
-    why = Caller(caller.user, f"withdrawn or erased at {caller.user.agency_id}")
-    for kind in KINDS_OF_TYPE.get(stix_type, ()):
-        record_id = f"{RecordKind(kind).value}--{uid}"
+    partner = caller.user.agency_id
+    for record_id in _record_ids(object_id):
         try:
-            node.records.erase(why, record_id)
+            _erase(node, caller, partner, record_id)
         except NotFound:
             continue
         except PasserelleError as error:
@@ -124,6 +168,19 @@ def _revoke(node: Node, caller: Caller, obj: Mapping[str, Any]) -> Received:
                             error.detail)
         return Received(object_id, version_of(obj), Outcome.ERASED, record_id)
     return Received(object_id, version_of(obj), Outcome.ABSENT)
+
+
+def _erase(node: Node, caller: Caller, partner: str, record_id: str) -> None:
+    """Erase the local copy for ``partner``, or for the owner it relays for."""
+    try:
+        node.records.erase(Caller(caller.user, f"withdrawn or erased at {partner}"),
+                           record_id)
+    except Forbidden:
+        owner = node.federation.relayed_by(caller.actor, [record_id]).get(record_id)
+        if owner is None:
+            raise
+        node.records.erase(Caller(relay_caller(partner, owner).user,
+                                  f"erased at {owner}, relayed by {partner}"), record_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +193,8 @@ class _Candidate:
 
 def _import(node: Node, caller: Caller, live: list[tuple[int, Mapping[str, Any]]]
             ) -> dict[int, Received]:
-    bundle = orjson.dumps({"type": "bundle", "id": f"bundle--{uuid.uuid4()}",
-                           "objects": [obj for _, obj in live]})
+    bundle = {"type": "bundle", "id": f"bundle--{uuid.uuid4()}",
+              "objects": [obj if isinstance(obj, dict) else dict(obj) for _, obj in live]}
     done: dict[int, Received] = {}
     candidates: list[_Candidate] = []
     try:

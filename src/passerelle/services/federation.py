@@ -15,8 +15,7 @@ register.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -30,12 +29,19 @@ from passerelle.domain.transfers import (
     LegalBasis,
     TransferRecord,
     crosses_border,
-    digest_of,
-    holds_personal_data,
+    disclosure_of,
+    transfer_of,
 )
 from passerelle.domain.users import Role
 from passerelle.errors import Forbidden, NotFound
-from passerelle.ports import Clock, RecordQuery, TransferQuery, UnitOfWork, UnitOfWorkFactory
+from passerelle.ports import (
+    AuditQuery,
+    Clock,
+    RecordQuery,
+    TransferQuery,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from passerelle.services.caller import Caller
 from passerelle.services.releases import ReleasePlanner
 
@@ -123,6 +129,27 @@ class FederationService:
                 return appended
             after = batch[-1].id
 
+    def relayed_by(self, actor: str, record_ids: Sequence[str]) -> dict[str, str]:
+        """Of ``record_ids``, the records held here, owned by another agency, that this node
+        first collected from ``actor`` (a partner's node that passed them on), with their
+        owners.
+
+        Only the owner changes or erases its records; a record passed on reaches this node
+        through the partner that passed it, and so do the owner's corrections and erasures
+        (LED Art. 7(3), 16): that partner may apply them here, for the owner, and nobody
+        else may. The collection entry of the audit log says where a record came from.
+        """
+        found: dict[str, str] = {}
+        with self._transactions() as tx:
+            for record in tx.records.get_many(record_ids):
+                if record.owner_agency == self._agency_id:
+                    continue
+                first = tx.audit.entries(AuditQuery(action=AuditAction.COLLECTION.value,
+                                                    record_id=record.id), 0, 1)
+                if first and first[0].actor == actor:
+                    found[record.id] = record.owner_agency
+        return found
+
     def bases(self) -> list[LegalBasis]:
         """Every recorded basis."""
         with self._transactions() as tx:
@@ -165,6 +192,8 @@ class FederationService:
                     break
                 chosen = self._choose(tx, partner_id, batch, which)
                 versions = self._versions(tx, chosen)
+                consents = tx.federation.consents_of(
+                    [r.id for r in versions.values() if r.owner_agency != sender.id])
                 for release in chosen:
                     record = versions.get((release.record_id, release.version))
                     if accept is not None and not accept(release, record):
@@ -172,8 +201,9 @@ class FederationService:
                     if len(entries) == limit:
                         more = True
                         break
-                    entries.append(self._entry(tx, release, record, sender, partner, basis,
-                                               today, serialize, channel, transfers))
+                    entries.append(self._entry(
+                        release, record, sender, partner, basis, today, serialize, channel,
+                        transfers, consents.get(release.record_id, frozenset())))
                     position = (release.date_added, release.seq)
                 else:
                     position = (batch[-1].date_added, batch[-1].seq)
@@ -181,12 +211,7 @@ class FederationService:
                     break
             if transfers:
                 tx.federation.add_transfers(transfers)
-                tx.audit.append([AuditEvent(
-                    AuditAction.DISCLOSURE, f"node:{partner_id}", partner_id, t.record_id,
-                    t.justification, {"recipient": partner_id, "version": t.version,
-                                      "transfer": t.id, "basis": t.basis.value,
-                                      "digest": t.digest, "channel": channel})
-                    for t in transfers])
+                tx.audit.append([disclosure_of(partner_id, channel, transfers)])
             tx.commit()
         return PartnerPage(entries, more, position)
 
@@ -199,22 +224,21 @@ class FederationService:
         side = 1 if which == "last" else 0
         return [r for r in batch if bounds.get(r.record_id, (0, 0))[side] == r.seq]
 
-    def _entry(self, tx: UnitOfWork, release: Release, record: Record | None, sender: Agency,
+    def _entry(self, release: Release, record: Record | None, sender: Agency,
                partner: Agency, basis: LegalBasis | None, today: dt.date,
                serialize: Serializer | None, channel: str,
-               transfers: list[TransferRecord]) -> SentEntry:
+               transfers: list[TransferRecord], consents: frozenset[str]) -> SentEntry:
         if release.change is not Change.SHARED:
             return SentEntry(release, None, record)
-        consents = (tx.federation.consents(release.record_id)
-                    if record is not None and record.owner_agency != sender.id else frozenset())
         if record is None or not self._planner.allowed(record, sender, partner, consents,
                                                        basis, today):
             return SentEntry(_withdrawn(release), None, record)
         if serialize is None:
             return SentEntry(release, None, record)
         payload = serialize(record)
-        transfers.append(self._transfer(tx, record, release, basis, payload, sender.id,
-                                        partner.id, crosses_border(sender, partner), channel))
+        transfers.append(transfer_of(record, basis, payload, at=self._clock.now(),
+                                     sender=sender.id, partner=partner.id,
+                                     crossing=crosses_border(sender, partner), channel=channel))
         return SentEntry(release, payload, record)
 
     @staticmethod
@@ -233,27 +257,6 @@ class FederationService:
                 if older:
                     found[(record_id, version)] = older[0]
         return found
-
-    def _transfer(self, tx: UnitOfWork, record: Record, release: Release,
-                  basis: LegalBasis | None, payload: bytes, sender: str, partner: str,
-                  crossing: bool, channel: str) -> TransferRecord:
-        if not crossing:
-            kind = BasisKind.EU_DIRECTIVE
-        elif holds_personal_data(record) and basis is not None:
-            kind = basis.kind
-        else:
-            kind = BasisKind.NOT_REQUIRED
-        markings = record.markings
-        summary = (f"{record.kind.value} v{record.version}, TLP:{markings.tlp.value}, "
-                   f"{markings.handling_code.value}")
-        return TransferRecord(
-            id=f"transfer--{uuid.uuid4()}",  # every sending is a transfer of its own
-            at=self._clock.now(), sender=sender, recipient=partner, record_id=record.id,
-            version=record.version, basis=kind,
-            reference=basis.reference if basis is not None and crossing else "",
-            justification=(basis.justification if basis is not None and crossing else "")
-            or markings.purpose,  # the purpose the record was collected for
-            digest=digest_of(payload), summary=summary, channel=channel)
 
     def transfers(self, caller: Caller, query: TransferQuery = TransferQuery(),
                   batch: int = 5000) -> Iterator[TransferRecord]:

@@ -15,7 +15,11 @@ writers: a partner that resumes after the last ``date_added`` it saw misses noth
 
 A withdrawal or an erasure is also pushed to the partner at once, in the same transaction
 (``services.outbox.revocations_in``): its node need not wait for its next pull to remove its
-copy.
+copy. So is a correction — a new version of a record the partner holds an earlier version of
+(LED Art. 7(3), 16: a correction reaches every recipient): its STIX object is put in the outbox,
+recorded in the transfer register and audited as a disclosure (channel ``push``), in the same
+transaction too. The next pull serves the same version, which the partner's node takes as
+already held.
 """
 
 from __future__ import annotations
@@ -23,15 +27,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import orjson
+
 from passerelle.domain.agencies import Agency
 from passerelle.domain.policy import decide_release
 from passerelle.domain.records import Record
 from passerelle.domain.releases import Change, Release
-from passerelle.domain.transfers import LegalBasis, decide_transfer
+from passerelle.domain.transfers import (
+    LegalBasis,
+    TransferRecord,
+    crosses_border,
+    decide_transfer,
+    disclosure_of,
+    transfer_of,
+)
+from passerelle.interop.stix.export import record_object
 from passerelle.ports import Clock, UnitOfWork
-from passerelle.services.outbox import revocations_in
+from passerelle.services.outbox import enqueue_in, revocations_in
 
 TICK = dt.timedelta(microseconds=1)
+PUSH = "push"
+"""The channel of the transfers the outbox carries (a partner's pull is ``taxii``)."""
 
 
 class ReleasePlanner:
@@ -82,18 +98,21 @@ class ReleasePlanner:
         bases = {basis.partner: basis for basis in tx.federation.bases()}
         stamp = self._clock_after(tx)
         entries: list[Release] = []
+        corrections: list[tuple[Record, Agency]] = []
+        # Consents matter only for what this node received from another agency.
+        received = tx.federation.consents_of(
+            [r.id for r in records if r.owner_agency != sender.id])
         for record in records:
             before = {} if new else tx.federation.latest_changes(record.id)
-            # Consents matter only for what this node received from another agency.
-            consents = (tx.federation.consents(record.id) if record.owner_agency != sender.id
-                        else frozenset())
+            consents = received.get(record.id, frozenset())
             for partner in partners:
                 previous = before.get(partner.id)
                 if self.allowed(record, sender, partner, consents, bases.get(partner.id),
                                 today):
-                    if previous is not None and previous.change is Change.SHARED \
-                            and previous.version == record.version:
-                        continue  # already there
+                    if previous is not None and previous.change is Change.SHARED:
+                        if previous.version == record.version:
+                            continue  # already there
+                        corrections.append((record, partner))
                     change = Change.SHARED
                 elif previous is not None and previous.change is Change.SHARED:
                     change = Change.WITHDRAWN
@@ -103,7 +122,24 @@ class ReleasePlanner:
                 stamp += TICK
         tx.federation.append_releases(entries)
         revocations_in(tx, self._clock.now(), entries)
+        self._push_corrections(tx, sender, bases, corrections)
         return len(entries)
+
+    def _push_corrections(self, tx: UnitOfWork, sender: Agency, bases: dict[str, LegalBasis],
+                          corrections: Sequence[tuple[Record, Agency]]) -> None:
+        """Enqueue each new version for the partner holding an earlier one, urgently, with its
+        transfer record and one disclosure entry per partner (see the module docstring)."""
+        now = self._clock.now()
+        sent: dict[str, list[TransferRecord]] = {}
+        for record, partner in corrections:
+            obj = record_object(record)
+            sent.setdefault(partner.id, []).append(transfer_of(
+                record, bases.get(partner.id), orjson.dumps(obj), at=now, sender=sender.id,
+                partner=partner.id, crossing=crosses_border(sender, partner), channel=PUSH))
+            enqueue_in(tx, now, partner.id, [obj], urgent=True)
+        for partner_id, transfers in sent.items():
+            tx.federation.add_transfers(transfers)
+            tx.audit.append([disclosure_of(partner_id, PUSH, transfers)])
 
     def erased(self, tx: UnitOfWork, record_id: str, version: int) -> list[str]:
         """Tell every partner that had the record that it is erased; their ids."""

@@ -16,6 +16,7 @@ from passerelle.domain.releases import Change, Release
 from passerelle.domain.transfers import BasisKind, LegalBasis, TransferRecord
 from passerelle.ports import TransferQuery
 from passerelle.storage.bulk import insert_rows
+from passerelle.storage.records import ID_CHUNK
 from passerelle.storage.schema import (
     AGENCIES,
     CONSENTS,
@@ -167,6 +168,18 @@ class SqlFederationRepository:
         """Agencies the originator authorised this record to be passed on to."""
         return frozenset(self._connection.execute(
             select(CONSENTS.c.agency_id).where(CONSENTS.c.record_id == record_id)).scalars())
+
+    def consents_of(self, record_ids: Sequence[str]) -> dict[str, frozenset[str]]:
+        """``consents`` of many records, read ``ID_CHUNK`` ids at a time."""
+        found: dict[str, set[str]] = {}
+        wanted = sorted(set(record_ids))
+        for start in range(0, len(wanted), ID_CHUNK):
+            rows = self._connection.execute(
+                select(CONSENTS.c.record_id, CONSENTS.c.agency_id)
+                .where(CONSENTS.c.record_id.in_(wanted[start:start + ID_CHUNK])))
+            for record_id, agency_id in rows:
+                found.setdefault(record_id, set()).add(agency_id)
+        return {rid: frozenset(agencies) for rid, agencies in found.items()}
 
     def grant_consent(self, record_id: str, agency_id: str, granted_by: str,
                       at: dt.datetime) -> None:

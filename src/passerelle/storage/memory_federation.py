@@ -91,6 +91,10 @@ class MemoryFederationRepository:
     def consents(self, record_id: str) -> frozenset[str]:
         return frozenset(self.state.consents.get(record_id, ()))
 
+    def consents_of(self, record_ids: Sequence[str]) -> dict[str, frozenset[str]]:
+        return {rid: frozenset(self.state.consents[rid]) for rid in set(record_ids)
+                if self.state.consents.get(rid)}
+
     def checkpoint(self, partner: str) -> dt.datetime | None:
         return self.state.checkpoints.get(partner)
 

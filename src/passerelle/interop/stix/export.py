@@ -79,6 +79,12 @@ def record_to_stix(record: Record) -> list[StixObject]:
     return [obj]
 
 
+def record_object(record: Record) -> StixObject:
+    """The STIX object of one record (``record_to_stix`` without the list): what a partner's
+    node receives for it."""
+    return record_to_stix(record)[0]
+
+
 def _record_extension(record: Record) -> StixObject:
     data: StixObject = {
         "extension_type": "property-extension",

@@ -9,17 +9,19 @@ machines Passerelle targets and was slower: both halves compete for the same cor
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from passerelle.interop.stix.bundles import BundleReader, ImportedObject, read_bundle
 
 CHUNK = 2000
 
 
-def read_in_chunks(data: bytes, *, default_owner: str, chunk: int = CHUNK
+def read_in_chunks(data: bytes | Mapping[str, Any], *, default_owner: str, chunk: int = CHUNK
                    ) -> Iterator[list[ImportedObject]]:
-    """Every object of the bundle ``data``, in order, in lists of at most ``chunk``.
+    """Every object of the bundle ``data`` (its bytes, or the bundle already parsed), in
+    order, in lists of at most ``chunk``.
 
     Bundle-level problems raise ``InvalidStix`` before the first chunk, as ``read_bundle``
     does.

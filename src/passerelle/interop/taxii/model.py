@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
+import orjson
+
 from passerelle.errors import PasserelleError
 from passerelle.interop.taxii.timestamps import format_timestamp
 
@@ -153,7 +155,9 @@ class Page(Generic[T]):
     last: Position | None = None
 
 
-ObjectsPage = Page[dict[str, Any]]
+ObjectsPage = Page[dict[str, Any] | orjson.Fragment]
+"""A page of STIX objects, each as a dict or as its JSON already serialised (a backend that
+stores or makes the JSON hands it over as it is, not parsed to be serialised again)."""
 
 
 @dataclass(frozen=True, slots=True)

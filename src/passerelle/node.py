@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from passerelle.clock import SystemClock
-from passerelle.federation.replay import ReplayGuard
 from passerelle.ports import Clock, UnitOfWorkFactory
 from passerelle.services.accounts import AccountService
 from passerelle.services.auditing import AuditService
@@ -35,7 +34,7 @@ class Node:
     imports: ImportService
     federation: FederationService
     peers: PeerService
-    replay_guard: ReplayGuard
+    replay_guard: DatabaseReplayGuard
     outbox: OutboxService
 
     @classmethod

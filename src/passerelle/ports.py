@@ -18,7 +18,7 @@ from passerelle.domain.audit import AuditEntry, AuditEvent, ChainHead
 from passerelle.domain.outbox import OutboxItem
 from passerelle.domain.peers import Peer
 from passerelle.domain.records import Record, RecordKind
-from passerelle.domain.releases import Release
+from passerelle.domain.releases import Release, Which
 from passerelle.domain.transfers import LegalBasis, TransferRecord
 from passerelle.domain.users import User
 from passerelle.federation.replay import NonceClaim
@@ -246,16 +246,14 @@ class FederationRepository(Protocol):
         ...
 
     def feed(self, partner: str, after: tuple[dt.datetime, int] | None,
-             added_after: dt.datetime | None, limit: int) -> list[Release]:
-        """A partner's feed in (date_added, seq) order, after a keyset position."""
+             added_after: dt.datetime | None, limit: int, which: Which = "all"
+             ) -> list[Release]:
+        """A partner's feed in (date_added, seq) order, after a keyset position; with
+        ``which``, only each record's last (or first) entry in that feed."""
         ...
 
     def latest_changes(self, record_id: str) -> dict[str, Release]:
         """For each partner that ever had the record in its feed, its latest entry."""
-        ...
-
-    def seq_bounds(self, partner: str, record_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
-        """For each record in a partner's feed, the ``seq`` of its first and last entry."""
         ...
 
     def consents(self, record_id: str) -> frozenset[str]:

@@ -15,7 +15,7 @@ from fastapi import Depends, FastAPI, Request
 from tests.unit.federation.signing_support import ES_KEY, FR_KEY, NOW, REGISTRY
 
 from passerelle.api import problems
-from passerelle.api.peer_auth import peer_authenticator
+from passerelle.api.peer_auth import peer_authenticator, separately
 from passerelle.errors import RejectReason
 from passerelle.federation.keys import NodeKey, PeerKey
 from passerelle.federation.replay import MemoryReplayGuard
@@ -42,7 +42,7 @@ class Node:
         self.app = FastAPI()
         problems.install(self.app)
         authenticated = peer_authenticator(
-            REGISTRY.get, MemoryReplayGuard(), self.clock,
+            separately(REGISTRY.get, MemoryReplayGuard()), self.clock,
             on_reject=lambda *rejection: self.rejections.append(rejection))
         peer_dependency = Annotated[PeerKey, Depends(authenticated)]
 

@@ -28,6 +28,7 @@ from passerelle.api import (
 from passerelle.api.federation_taxii import TAXII_PREFIX, taxii_app
 from passerelle.api.limits import BodyLimits, StrictJsonRoute
 from passerelle.api.models import Health, problems_for
+from passerelle.api.peer_auth import separately
 from passerelle.federation.replay import ReplayGuard
 from passerelle.federation.signatures import PeerLookup
 from passerelle.node import Node
@@ -128,8 +129,9 @@ def create_app(node: Node, *, peers: PeerLookup | None = None,
     for router in (health, auth.router, routes_records.router, routes_imports.router,
                    routes_accounts.router, routes_audit.router):
         app.include_router(router, prefix=API_PREFIX)
-    app.mount(TAXII_PREFIX, taxii_app(node, peers or node.peers.key,
-                                      replay or node.replay_guard))
+    admit = node.replay_guard.admit if peers is None and replay is None else separately(
+        peers or node.peers.key, replay or node.replay_guard)
+    app.mount(TAXII_PREFIX, taxii_app(node, admit))
     exempt = (TAXII_PREFIX + "/",)
     app.add_middleware(NoStore)
     app.add_middleware(BodyLimits, max_body_bytes=node.settings.max_body_bytes, exempt=exempt)

@@ -27,15 +27,13 @@ import orjson
 from fastapi import FastAPI, Request
 
 from passerelle.api.federation_inbox import Inbox
-from passerelle.api.peer_auth import peer_authenticator
+from passerelle.api.peer_auth import Admission, peer_authenticator
 from passerelle.api.taxii.errors import install_taxii_errors
 from passerelle.api.taxii.routes import taxii_router
 from passerelle.domain.audit import AuditAction, AuditEvent
 from passerelle.domain.records import Record
-from passerelle.domain.releases import Change, Release
+from passerelle.domain.releases import Change, Release, Which
 from passerelle.errors import Forbidden, RejectReason
-from passerelle.federation.replay import ReplayGuard
-from passerelle.federation.signatures import PeerLookup
 from passerelle.interop.stix.export import record_object
 from passerelle.interop.stix.identifiers import derived_uuid, stix_id
 from passerelle.interop.stix.revocation import revocation
@@ -54,7 +52,7 @@ from passerelle.interop.taxii.model import (
 )
 from passerelle.interop.taxii.timestamps import format_timestamp
 from passerelle.node import Node
-from passerelle.services.federation import PartnerPage, SentEntry, Which
+from passerelle.services.federation import PartnerPage, SentEntry
 
 ROOT = "passerelle"
 MEDIA_TYPE = STIX_MEDIA_TYPE.format(spec_version="2.1")
@@ -258,7 +256,7 @@ SIGNATURE_CHALLENGE = 'Signature realm="passerelle"'
 PAGE_SIZE_MAX = 1000
 
 
-def taxii_app(node: Node, peers: PeerLookup, replay: ReplayGuard) -> FastAPI:
+def taxii_app(node: Node, admit: Admission) -> FastAPI:
     """The TAXII 2.1 server partner nodes read, mounted at ``TAXII_PREFIX``.
 
     Every request must be signed by a registered partner node (RFC 9421); a refused
@@ -272,7 +270,7 @@ def taxii_app(node: Node, peers: PeerLookup, replay: ReplayGuard) -> FastAPI:
                 {"taxii": True, "reason": reason.value, "remote": remote})])
             tx.commit()
 
-    verify = peer_authenticator(peers, replay, node.clock, on_reject=on_reject)
+    verify = peer_authenticator(admit, node.clock, on_reject=on_reject)
 
     async def authenticate(request: Request) -> Requester:
         peer = await verify(request)

@@ -13,7 +13,9 @@ proxy in front of the node must pass ``Host`` and the path through unchanged.
 
 The body is read whole before the route runs (the digest needs it; ``BodyLimits`` bounds it),
 and Starlette keeps it for the route. Verification, and the peer and nonce look-ups that may
-touch the database, run on the thread pool so that they never block the event loop.
+touch the database, run on the thread pool so that they never block the event loop, through
+an ``Admission``: the node's (``DatabaseReplayGuard.admit``) looks the key up and claims the
+nonce in one transaction; ``separately`` pairs any lookup with any replay guard (tests).
 """
 
 from __future__ import annotations
@@ -35,6 +37,18 @@ RejectHook = Callable[[RejectReason, str | None, str | None], None]
 """``on_reject(reason, claimed key id or None, remote address or None)``."""
 
 PeerDependency = Callable[[Request], Coroutine[Any, Any, PeerKey]]
+Admission = Callable[[Callable[[PeerLookup, ReplayGuard], PeerKey]], PeerKey]
+"""``admit(check)``: run one request's verification ``check`` with a peer lookup and a replay
+guard, and return what it returns."""
+
+
+def separately(peers: PeerLookup, replay: ReplayGuard) -> Admission:
+    """An admission over a lookup and a guard that keep their own state."""
+
+    def admit(check: Callable[[PeerLookup, ReplayGuard], PeerKey]) -> PeerKey:
+        return check(peers, replay)
+
+    return admit
 
 
 def request_url(request: Request) -> str:
@@ -48,21 +62,26 @@ def request_url(request: Request) -> str:
     return f"{scope['scheme']}://{host}{path}" + (f"?{query}" if query else "")
 
 
-def peer_authenticator(peers: PeerLookup, replay: ReplayGuard, clock: Clock, *,
+def peer_authenticator(admit: Admission, clock: Clock, *,
                        on_reject: RejectHook | None = None,
                        max_skew_s: int = DEFAULT_MAX_SKEW_S) -> PeerDependency:
     """A dependency returning the verified ``PeerKey`` of the calling node.
 
-    ``peers`` maps a key id to a trusted peer key (None when unknown or revoked); ``replay``
-    remembers nonces; ``clock`` is the node's clock. Build it once per application.
+    ``admit`` gives the verification the trusted peer keys (None for a key unknown or
+    revoked) and the nonces seen; ``clock`` is the node's clock. Build it once per
+    application.
     """
 
     async def authenticated_peer(request: Request) -> PeerKey:
         body = await request.body()
+        method, url, headers = request.method, request_url(request), request.headers.items()
+
+        def check(peers: PeerLookup, replay: ReplayGuard) -> PeerKey:
+            return verify_request(method, url, headers, body, peers, clock.now(), replay,
+                                  max_skew_s)
+
         try:
-            return await run_in_threadpool(
-                verify_request, request.method, request_url(request),
-                request.headers.items(), body, peers, clock.now(), replay, max_skew_s)
+            return await run_in_threadpool(admit, check)
         except SignatureRejected as rejection:
             if on_reject is not None:
                 remote = request.client.host if request.client else None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
 
 class Change(StrEnum):
@@ -21,6 +22,11 @@ class Change(StrEnum):
     SHARED = "shared"
     WITHDRAWN = "withdrawn"
     ERASED = "erased"
+
+
+Which = Literal["all", "last", "first"]
+"""Which entries of a partner's feed to read: every one, or only each record's last (or first)
+entry in that partner's feed (TAXII's ``match[version]=last|first``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,13 +17,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from passerelle.domain.agencies import Agency
 from passerelle.domain.audit import AuditAction, AuditEvent
 from passerelle.domain.policy import may_use_role
 from passerelle.domain.records import Record
-from passerelle.domain.releases import Change, Release
+from passerelle.domain.releases import Change, Release, Which
 from passerelle.domain.transfers import (
     BasisKind,
     LegalBasis,
@@ -50,7 +49,6 @@ Serializer = Callable[[Record], bytes]
 REPLAN_BATCH = 2000
 #: A page scans at most this many batches of the feed when filters select little.
 SCAN_PAGES = 10
-Which = Literal["all", "last", "first"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +172,8 @@ class FederationService:
         so that its cost stays bounded.
         """
         with self._transactions() as tx:
-            sender = tx.agencies.get(self._agency_id)
-            partner = tx.agencies.get(partner_id)
+            agencies = {agency.id: agency for agency in tx.agencies.list()}  # one read
+            sender, partner = agencies.get(self._agency_id), agencies.get(partner_id)
             if sender is None or partner is None:
                 raise NotFound(f"no partner {partner_id}", field="partner")
             basis = tx.federation.basis(partner_id)
@@ -185,16 +183,16 @@ class FederationService:
             position = after
             more = False
             for _ in range(SCAN_PAGES):
-                batch = tx.federation.feed(partner_id, position, added_after, limit + 1)
+                batch = tx.federation.feed(partner_id, position, added_after, limit + 1,
+                                           which)
                 more = len(batch) > limit
                 batch = batch[:limit]
                 if not batch:
                     break
-                chosen = self._choose(tx, partner_id, batch, which)
-                versions = self._versions(tx, chosen)
+                versions = self._versions(tx, batch)
                 consents = tx.federation.consents_of(
                     [r.id for r in versions.values() if r.owner_agency != sender.id])
-                for release in chosen:
+                for release in batch:
                     record = versions.get((release.record_id, release.version))
                     if accept is not None and not accept(release, record):
                         continue
@@ -214,15 +212,6 @@ class FederationService:
                 tx.audit.append([disclosure_of(partner_id, channel, transfers)])
             tx.commit()
         return PartnerPage(entries, more, position)
-
-    @staticmethod
-    def _choose(tx: UnitOfWork, partner_id: str, batch: list[Release],
-                which: Which) -> list[Release]:
-        if which == "all":
-            return batch
-        bounds = tx.federation.seq_bounds(partner_id, sorted({r.record_id for r in batch}))
-        side = 1 if which == "last" else 0
-        return [r for r in batch if bounds.get(r.record_id, (0, 0))[side] == r.seq]
 
     def _entry(self, release: Release, record: Record | None, sender: Agency,
                partner: Agency, basis: LegalBasis | None, today: dt.date,

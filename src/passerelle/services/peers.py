@@ -23,6 +23,7 @@ from passerelle.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from passerelle.federation.keys import PeerKey
 from passerelle.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from passerelle.services.caller import Caller
+from passerelle.services.replay_guard import active_key
 
 
 class PeerService:
@@ -87,8 +88,7 @@ class PeerService:
         """The trusted key named ``key_id``, or None if it is unknown or revoked: the
         ``PeerLookup`` of the request verifier."""
         with self._transactions() as tx:
-            peer = tx.peers.by_key_id(key_id)
-        return peer.as_key() if peer is not None and peer.active else None
+            return active_key(tx, key_id)
 
     def base_url(self, agency_id: str) -> str | None:
         """Where ``agency_id``'s node serves TAXII: the URL of its latest active key, or None

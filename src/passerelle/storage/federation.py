@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, tuple_
+from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, tuple_
 
-from passerelle.domain.releases import Change, Release
+from passerelle.domain.releases import Change, Release, Which
 from passerelle.domain.transfers import BasisKind, LegalBasis, TransferRecord
 from passerelle.ports import TransferQuery
 from passerelle.storage.bulk import insert_rows
@@ -72,10 +72,9 @@ class SqlFederationRepository:
             select(LEGAL_BASES).order_by(LEGAL_BASES.c.partner))]
 
     def add_transfers(self, transfers: Sequence[TransferRecord]) -> None:
-        """Append transfer records."""
-        if not transfers:
-            return
-        self._connection.execute(insert(TRANSFERS), [{
+        """Append transfer records (a page of a partner's feed writes a hundred or more:
+        ``insert_rows``, COPY on PostgreSQL)."""
+        insert_rows(self._connection, TRANSFERS, [{
             "id": t.id, "at": t.at, "sender": t.sender, "recipient": t.recipient,
             "record_id": t.record_id, "version": t.version, "basis": t.basis.value,
             "reference": t.reference, "justification": t.justification, "digest": t.digest,
@@ -117,9 +116,18 @@ class SqlFederationRepository:
         return value
 
     def feed(self, partner: str, after: tuple[dt.datetime, int] | None,
-             added_after: dt.datetime | None, limit: int) -> list[Release]:
-        """A partner's feed in (date_added, seq) order, after a keyset position."""
+             added_after: dt.datetime | None, limit: int, which: Which = "all"
+             ) -> list[Release]:
+        """A partner's feed in (date_added, seq) order, after a keyset position; ``which``
+        keeps the entries with no later (or earlier) one of the same record for that partner,
+        each checked on the ``(record_id, partner)`` index as the page is read."""
         statement = select(RELEASES).where(RELEASES.c.partner == partner)
+        if which != "all":
+            other = RELEASES.alias("other")
+            beyond = other.c.seq > RELEASES.c.seq if which == "last" else \
+                other.c.seq < RELEASES.c.seq
+            statement = statement.where(~exists().where(
+                other.c.record_id == RELEASES.c.record_id, other.c.partner == partner, beyond))
         if after is not None:
             statement = statement.where(or_(
                 RELEASES.c.date_added > after[0],
@@ -136,16 +144,6 @@ class SqlFederationRepository:
         rows = self._connection.execute(select(RELEASES).where(
             tuple_(RELEASES.c.partner, RELEASES.c.seq).in_(select(latest.c.partner, latest.c.seq))))
         return {row.partner: _release(row) for row in rows}
-
-    def seq_bounds(self, partner: str, record_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
-        """For each record in a partner's feed, the ``seq`` of its first and last entry."""
-        if not record_ids:
-            return {}
-        rows = self._connection.execute(
-            select(RELEASES.c.record_id, func.min(RELEASES.c.seq), func.max(RELEASES.c.seq))
-            .where(RELEASES.c.partner == partner, RELEASES.c.record_id.in_(record_ids))
-            .group_by(RELEASES.c.record_id))
-        return {row[0]: (row[1], row[2]) for row in rows}
 
     def checkpoint(self, partner: str) -> dt.datetime | None:
         """The ``date_added`` of the last entry taken from a partner's feed."""

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from passerelle.domain.releases import Release
+from passerelle.domain.releases import Release, Which
 from passerelle.domain.transfers import LegalBasis, TransferRecord
 from passerelle.ports import TransferQuery
 from passerelle.storage.types import as_utc
@@ -65,9 +65,17 @@ class MemoryFederationRepository:
         return max((r.date_added for r in self.state.releases), default=None)
 
     def feed(self, partner: str, after: tuple[dt.datetime, int] | None,
-             added_after: dt.datetime | None, limit: int) -> list[Release]:
-        rows = sorted((r for r in self.state.releases if r.partner == partner
-                       and (after is None or (r.date_added, r.seq) > after)
+             added_after: dt.datetime | None, limit: int, which: Which = "all"
+             ) -> list[Release]:
+        mine = [r for r in self.state.releases if r.partner == partner]
+        if which != "all":
+            kept: dict[str, Release] = {}
+            for release in mine:
+                if which == "last" or release.record_id not in kept:
+                    kept[release.record_id] = release
+            mine = list(kept.values())
+        rows = sorted((r for r in mine
+                       if (after is None or (r.date_added, r.seq) > after)
                        and (added_after is None or r.date_added > added_after)),
                       key=lambda r: (r.date_added, r.seq))
         return rows[:max(limit, 0)]
@@ -78,15 +86,6 @@ class MemoryFederationRepository:
             if release.record_id == record_id:
                 latest[release.partner] = release
         return latest
-
-    def seq_bounds(self, partner: str, record_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
-        wanted = set(record_ids)
-        bounds: dict[str, tuple[int, int]] = {}
-        for release in self.state.releases:
-            if release.partner == partner and release.record_id in wanted:
-                low, _ = bounds.get(release.record_id, (release.seq, release.seq))
-                bounds[release.record_id] = (min(low, release.seq), release.seq)
-        return bounds
 
     def consents(self, record_id: str) -> frozenset[str]:
         return frozenset(self.state.consents.get(record_id, ()))

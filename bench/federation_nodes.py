@@ -28,6 +28,7 @@ from fastapi import FastAPI
 
 from common import AUDIT_KEY, Backend, Database
 from passerelle.api import create_app
+from passerelle.api.collector import settle
 from passerelle.api.federation_taxii import ROOT, collection_id
 from passerelle.bootstrap import node_caller
 from passerelle.clock import SystemClock
@@ -124,8 +125,9 @@ def _serve_node(url: str, backend: Backend, agency: str, port: int) -> None:
     ``url``, served by uvicorn on loopback ``port`` until terminated."""
     engine = make_engine(url)
     node = make_node(Database(backend, url, engine), agency).node
-    uvicorn.run(create_app(node), host=LOOPBACK, port=port, log_level="warning",
-                access_log=False)
+    app = create_app(node)
+    settle()  # as ``passerelle serve`` does before serving
+    uvicorn.run(app, host=LOOPBACK, port=port, log_level="warning", access_log=False)
 
 
 @contextmanager

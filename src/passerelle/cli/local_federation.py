@@ -297,6 +297,7 @@ class Federation:
         """Serve the prepared nodes on the reserved ports; returns once all four accept
         connections. A node that fails to start stops the others and raises."""
         from passerelle.api import create_app  # here, not at the top: keeps other commands fast
+        from passerelle.api.collector import settle
 
         if not self.members:
             raise PasserelleError("prepare the local federation before starting it")
@@ -316,6 +317,7 @@ class Federation:
             self._threads.append(thread)
             thread.start()
         self._wait_started(time.monotonic() + timeout_s)
+        settle()
         for current, node in zip(self.members, nodes, strict=True):
             self._start_sync(current, node)
 

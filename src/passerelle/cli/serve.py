@@ -69,8 +69,10 @@ def serve_command(
     if demo:
         _fill_demo(node, url, admin_created)
     from passerelle.api import create_app  # here, not at the top: keeps other commands fast
+    from passerelle.api.collector import settle
 
     app = create_app(node)
+    settle()
     out().print(f"serving on {escape(url)} (Ctrl+C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="info")
 

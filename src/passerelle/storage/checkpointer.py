@@ -6,12 +6,15 @@ megabytes and for two ``fsync``. A TAXII page writes its transfer records and au
 every twenty-odd pages one of them took several times as long as the others (measured: p99 of
 a page nearly halved without it).
 
-A file database's connections therefore turn automatic checkpoints off, and one thread per
-engine runs a ``PASSIVE`` checkpoint every ``INTERVAL_S`` on a connection of its own: it copies
-what no reader still needs, without waiting for readers or blocking writers (SQLite releases
-Python's lock while it works). When the last connection of a process closes, SQLite
-checkpoints what is left, so a short command leaves no log behind. The thread stops when its
-engine is garbage-collected or disposed of through ``stop``.
+A file database's connections therefore checkpoint automatically only past
+``engine.AUTOCHECKPOINT_PAGES`` (a bound for sustained writes, which a background checkpoint
+never catches up with), and one thread per engine runs a ``PASSIVE`` checkpoint every
+``INTERVAL_S`` on a connection of its own: it copies what no reader still needs, without
+waiting for readers or blocking writers (SQLite releases Python's lock while it works); once
+it has copied everything, the next writer starts the log again from its beginning. When the
+last connection of a process closes, SQLite checkpoints what is left, so a short command
+leaves no log behind. The thread stops when its engine is garbage-collected or disposed of
+through ``stop``.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from passerelle.storage.checkpointer import WalCheckpointer
-from passerelle.storage.engine import AUTOCHECKPOINT_PAGES, make_engine
+from passerelle.storage.engine import make_engine
 
 
 def _wal_database(path: Path) -> sqlite3.Connection:
@@ -54,30 +54,27 @@ def test_a_missing_file_does_not_stop_the_thread(tmp_path: Path) -> None:
     assert checkpointer.checkpoints == 0
 
 
-def test_file_engines_leave_checkpoints_to_the_thread_below_a_bound(tmp_path: Path) -> None:
+def test_file_engines_turn_automatic_checkpoints_off(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'node.db'}")
     try:
         with engine.connect() as connection:
-            assert connection.execute(text("PRAGMA wal_autocheckpoint")).scalar() == \
-                AUTOCHECKPOINT_PAGES
+            assert connection.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 0
             assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     finally:
         engine.dispose()
 
 
-def test_sustained_writes_do_not_grow_the_log_without_bound(tmp_path: Path) -> None:
+def test_a_log_past_the_limit_is_emptied_while_a_writer_keeps_writing(tmp_path: Path) -> None:
     path = tmp_path / "node.db"
-    engine = make_engine(f"sqlite:///{path}")
-    bound = AUTOCHECKPOINT_PAGES * 4096
-    row = "x" * 4000
+    writer = _wal_database(path)  # a reader-free log of over 2 MB, never checkpointed
+    wal = Path(f"{path}-wal")
+    checkpointer = WalCheckpointer(str(path), interval_s=0.02, limit_bytes=1_000_000).start()
     try:
-        with engine.begin() as connection:
-            connection.execute(text("CREATE TABLE t (x TEXT)"))
-        for _ in range(3 * bound // (250 * len(row))):  # three bounds' worth, back to back
-            with engine.begin() as connection:
-                connection.execute(text("INSERT INTO t VALUES (:x)"), [{"x": row}] * 250)
-        assert Path(f"{path}-wal").stat().st_size < 1.5 * bound
-        with engine.connect() as connection:
-            assert connection.execute(text("SELECT count(*) FROM t")).scalar() > 3 * bound // 4096
+        row = "y" * 500
+        for _ in range(200):  # sustained writes, back to back, while the thread works
+            writer.executemany("INSERT INTO t VALUES (?)", [(row,)] * 20)
+        assert _wait_for(lambda: wal.stat().st_size < 1_000_000)
+        assert writer.execute("SELECT count(*) FROM t").fetchone() == (8000,)
     finally:
-        engine.dispose()
+        checkpointer.stop()
+        writer.close()

@@ -4,13 +4,8 @@ SQLite (the default, one node on one machine):
 
 - WAL journal, so that readers never block the writer; ``synchronous=NORMAL``, which in WAL mode
   is still safe against corruption and loses at most the last transactions on power loss.
-- Checkpoints of the log are a thread's work (``storage.checkpointer``), not a request's: the
-  automatic checkpoint of the committing connection waits until the log holds
-  ``AUTOCHECKPOINT_PAGES`` pages (64 MiB) instead of SQLite's thousand, which the thread's
-  checkpoints keep it under while the node serves. It stays as the bound under sustained
-  writes (a bulk import, a large pull), when the thread's checkpoints never catch up with
-  the writer: without it the log grew to 15 GB during a load of a million records, and every
-  read then searched it.
+- No checkpoint of the log inside a request: a thread does them, and bounds the log's size
+  (``storage.checkpointer``).
 - ``foreign_keys=ON`` (SQLite leaves them off by default) and a busy timeout, so that a second
   writer waits instead of failing at once; a page cache of 64 MiB per connection.
 - Every transaction starts with ``BEGIN IMMEDIATE``: SQLite allows one writer, and a deferred
@@ -34,7 +29,6 @@ from sqlalchemy.pool import StaticPool
 from passerelle.storage.checkpointer import WalCheckpointer
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-AUTOCHECKPOINT_PAGES = 16_384  # 64 MiB of 4 KiB pages
 # SQLite's default page cache is 2 MiB; the search index of a million records is hundreds of
 # MiB, and inserts with random ids touch pages all over it. The cache grows only as it is used.
 SQLITE_CACHE_KIB = 64 * 1024
@@ -78,15 +72,15 @@ def _sqlite_engine(url: URL, **options: Any) -> Engine:
                            connect_args={"check_same_thread": False}, **options)
     event.listen(engine, "connect", _configure_sqlite_connection)
     if not in_memory and url.database is not None:
-        event.listen(engine, "connect", _rare_automatic_checkpoint)
+        event.listen(engine, "connect", _no_automatic_checkpoint)
         WalCheckpointer(url.database).start(engine)
     event.listen(engine, "begin", _begin_immediate)
     return engine
 
 
-def _rare_automatic_checkpoint(dbapi_connection: Any, _record: object) -> None:
-    # ``storage.checkpointer`` checkpoints in the background; see the module docstring.
-    dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
+def _no_automatic_checkpoint(dbapi_connection: Any, _record: object) -> None:
+    # ``storage.checkpointer`` does it in the background instead of in a request.
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: object) -> None:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
+import uvicorn
 
 from passerelle.ports import UnitOfWorkFactory
 from passerelle.storage.engine import make_engine
@@ -75,3 +80,26 @@ def empty_database(engine: sa.Engine) -> None:
     with engine.begin() as connection:
         connection.execute(sa.text(f"TRUNCATE {tables}"))
         connection.execute(AUDIT_HEAD.update().values(seq=0, hash=GENESIS))
+
+
+@contextmanager
+def served_on_loopback(app: Any) -> Iterator[str]:
+    """``app`` under uvicorn in a thread, on a free loopback port (a socket that names TCP, so
+    that replies are not held back by Nagle's algorithm); yields ``http://127.0.0.1:<port>``
+    and stops the server on exit."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert thread.is_alive(), "the server stopped while starting"
+        assert time.monotonic() < deadline, "the server did not start in 10 s"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()

@@ -5,17 +5,14 @@ over real HTTP on loopback: requests signed with RFC 9421 through a ``requests``
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
-import uvicorn
 from api_support import JUSTIFICATION, MovableClock, build_node
 from taxii2client.v21 import Collection, Server, as_pages
+from tests.support import served_on_loopback
 
 from passerelle.api.app import create_app
 from passerelle.api.federation_inbox import inbox_collection_id
@@ -67,22 +64,8 @@ def fr(tmp_path: Path, clock: MovableClock, template: tuple[Path, dict[str, str]
 @pytest.fixture
 def served(fr: tuple[Node, NodeKey]) -> Iterator[str]:
     """fr's API under uvicorn on a free loopback port; its TAXII base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(fr[0]), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive(), "fr stopped while starting"
-        assert time.monotonic() < deadline, "fr did not start in 10 s"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}/taxii/"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    with served_on_loopback(create_app(fr[0])) as base:
+        yield f"{base}/taxii/"
 
 
 def test_taxii2client_reads_its_collection_page_by_page_with_filters(

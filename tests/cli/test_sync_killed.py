@@ -13,18 +13,16 @@ import datetime as dt
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
+from tests.support import served_on_loopback
 
 from passerelle.api.app import create_app
 from passerelle.bootstrap import node_caller, opened
@@ -58,23 +56,9 @@ def released_people(count: int) -> list[Record]:
 @contextmanager
 def served(database: Path) -> Iterator[str]:
     """fr's node served on a free loopback port; its TAXII base URL."""
-    with opened(settings_of(database, "fr")) as node:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.bind(("127.0.0.1", 0))
-        server = uvicorn.Server(uvicorn.Config(create_app(node), log_level="warning"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert thread.is_alive(), "fr stopped while starting"
-            assert time.monotonic() < deadline, "fr did not start in 10 s"
-            time.sleep(0.01)
-        try:
-            yield f"http://127.0.0.1:{sock.getsockname()[1]}/taxii/"
-        finally:
-            server.should_exit = True
-            thread.join(10)
-            sock.close()
+    with opened(settings_of(database, "fr")) as node, \
+            served_on_loopback(create_app(node)) as base:
+        yield f"{base}/taxii/"
 
 
 def sync(es_database: Path, key_file: Path) -> subprocess.Popen[bytes]:

@@ -3,9 +3,6 @@ fixture server under uvicorn, read page by page with filters, written to, its st
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,8 +10,8 @@ from typing import Any
 
 import pytest
 import requests
-import uvicorn
 from taxii2client.v21 import ApiRoot, Collection, Server, as_pages
+from tests.support import served_on_loopback
 
 from passerelle.api.taxii import fixture_app
 
@@ -39,24 +36,8 @@ NEW = "indicator--5d2c9a7e-3f1b-4c8d-a6e0-9b8f7a6c5d4e"
 @contextmanager
 def serve(path: Path, page_size: int) -> Iterator[str]:
     """Run the fixture server on a free loopback port for the duration; its base URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(fixture_app(path, USER, PASSWORD, page_size), log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive(), "the server stopped while starting"
-        assert time.monotonic() < deadline, "the server did not start in 10 s"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with served_on_loopback(fixture_app(path, USER, PASSWORD, page_size)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,22 @@ Repositories are handed out by the unit of work only: no repository outlives its
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
 from passerelle.domain.agencies import Agency
 from passerelle.domain.audit import AuditEntry, AuditEvent, ChainHead
+from passerelle.domain.hits import (
+    Candidate,
+    CandidateStatus,
+    Direction,
+    HitMessage,
+    HitReport,
+    JobStatus,
+    ScreeningJob,
+)
 from passerelle.domain.outbox import OutboxItem
 from passerelle.domain.peers import Peer
 from passerelle.domain.records import Record, RecordKind
@@ -373,6 +382,79 @@ class OutboxRepository(Protocol):
         ...
 
 
+class ScreeningRepository(Protocol):
+    """Screening jobs (with the list they screen) and the review queue of candidates."""
+
+    def add_job(self, job: ScreeningJob, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Store a new job and the travellers it screens, in their order."""
+        ...
+
+    def job(self, job_id: str) -> ScreeningJob | None:
+        """A job by id."""
+        ...
+
+    def job_rows(self, job_id: str) -> list[dict[str, Any]]:
+        """The travellers of a job, in their order (empty for an unknown job)."""
+        ...
+
+    def update_job(self, job: ScreeningJob) -> None:
+        """Store a job's progress (status, done, candidates, error, finished_at)."""
+        ...
+
+    def jobs(self, statuses: frozenset[JobStatus], limit: int) -> list[ScreeningJob]:
+        """Jobs in one of ``statuses`` (every job if empty), latest first."""
+        ...
+
+    def add_candidates(self, candidates: Sequence[Candidate]) -> int:
+        """Store the candidates not stored yet for the same check of the same alert (a job's
+        row, or a record's version); returns how many were new."""
+        ...
+
+    def candidate(self, candidate_id: str) -> Candidate | None:
+        """A candidate by id."""
+        ...
+
+    def candidates(self, status: CandidateStatus | None, after: str | None,
+                   limit: int) -> list[Candidate]:
+        """Candidates in ``status`` (any if None), ordered by id, after the id ``after``."""
+        ...
+
+    def reviewed(self, candidate: Candidate) -> bool:
+        """Store a review decision; False (nothing written) unless the candidate was still
+        pending, so that two reviewers cannot both decide."""
+        ...
+
+    def count_candidates(self) -> dict[CandidateStatus, int]:
+        """How many candidates are in each status."""
+        ...
+
+
+class HitRepository(Protocol):
+    """Hit reports this node sent or received, and the messages that follow them."""
+
+    def add(self, report: HitReport) -> bool:
+        """Store a new report; False (nothing written) if its id is stored already."""
+        ...
+
+    def get(self, hit_id: str) -> HitReport | None:
+        """A report with its messages, oldest first."""
+        ...
+
+    def list(self, direction: Direction | None, after: str | None, limit: int
+             ) -> Sequence[HitReport]:
+        """Reports ordered by id (with their messages), after the id ``after``."""
+        ...
+
+    def add_message(self, message: HitMessage) -> bool:
+        """Store a message; False if its id is stored already. An acknowledgement or a reply
+        of the issuer marks the report answered (``answered_at``) unless it was already."""
+        ...
+
+    def unanswered(self, direction: Direction) -> Sequence[HitReport]:
+        """Reports not answered yet, oldest first (deadlines are counted from them)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository."""
 
@@ -385,6 +467,8 @@ class UnitOfWork(Protocol):
     peers: PeerRepository
     nonces: NonceLedger
     outbox: OutboxRepository
+    screening: ScreeningRepository
+    hits: HitRepository
 
     def commit(self) -> None:
         """Make everything written so far durable."""

@@ -9,6 +9,8 @@ import itertools
 from passerelle.domain.markings import Markings, Pap
 from passerelle.domain.records import (
     KIND_OF,
+    Alert,
+    AlertCategory,
     Details,
     Document,
     DocumentType,
@@ -70,13 +72,18 @@ class Samples:
     def relationship(self, source: str, target: str) -> Record:
         return self.record(Relationship("holds", source, target))
 
+    def alert(self, subject: str, category: AlertCategory = AlertCategory.DISCREET_CHECK
+              ) -> Record:
+        return self.record(Alert(category, subject, "report the encounter discreetly",
+                                 T0, T0 + dt.timedelta(days=365), grounds="fictional case"))
+
     def one_of_each_kind(self) -> list[Record]:
         person = self.person("Karim", "Benali", original=("كريم بن علي",), aliases=("Abu Samir",))
         document = self.document("X1234567", holder=person.id)
         return [person, document, self.organisation("Red Meridian Collective"),
                 self.event(T0 - dt.timedelta(days=3)), self.report(T0 - dt.timedelta(days=2)),
                 self.indicator(T0 - dt.timedelta(days=1)),
-                self.relationship(person.id, document.id)]
+                self.relationship(person.id, document.id), self.alert(person.id)]
 
 
 def next_version(record: Record, details: Details | None = None, *,

@@ -20,6 +20,7 @@ from typing import Any
 from passerelle.domain.dates import PartialDate, parse_timestamp
 from passerelle.domain.markings import Markings, parse_enum
 from passerelle.domain.records import (
+    Alert,
     Document,
     Event,
     Indicator,
@@ -43,6 +44,7 @@ DETAILS_CLASS: dict[RecordKind, type[Any]] = {
     RecordKind.REPORT: Report,
     RecordKind.INDICATOR: Indicator,
     RecordKind.RELATIONSHIP: Relationship,
+    RecordKind.ALERT: Alert,
 }
 
 

@@ -29,6 +29,7 @@ class RecordKind(str, Enum):
     REPORT = "report"
     INDICATOR = "indicator"
     RELATIONSHIP = "relationship"
+    ALERT = "alert"
 
 
 class SubjectCategory(str, Enum):
@@ -74,7 +75,7 @@ class EventType(str, Enum):
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _ID = re.compile(
-    r"^(person|document|organisation|event|report|indicator|relationship)--"
+    r"^(person|document|organisation|event|report|indicator|relationship|alert)--"
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 )
 MAX_TEXT = 100_000
@@ -247,7 +248,84 @@ class Relationship:
         check_record_id(self.target, "target")
 
 
-Details = Person | Document | Organisation | Event | Report | Indicator | Relationship
+class AlertCategory(str, Enum):
+    """What an alert asks of whoever finds its subject (SIS, INTERPOL).
+
+    The three checks are covert (SIS Art. 36): the person must not notice, so a hit on them
+    is never revealed to the person or to whoever provided the screened list."""
+
+    DISCREET_CHECK = "discreet_check"
+    INQUIRY_CHECK = "inquiry_check"
+    SPECIFIC_CHECK = "specific_check"
+    ARREST = "arrest"
+    REFUSAL_OF_ENTRY = "refusal_of_entry"
+    INFORMATION = "information"  # information alert on a foreign terrorist fighter
+    DOCUMENT_TO_SEIZE = "document_to_seize"  # lost, stolen or invalidated document
+    MISSING_PERSON = "missing_person"
+
+
+COVERT_CATEGORIES = frozenset({AlertCategory.DISCREET_CHECK, AlertCategory.INQUIRY_CHECK,
+                               AlertCategory.SPECIFIC_CHECK})
+
+
+class Urgency(str, Enum):
+    """How fast the issuer expects to hear of a hit."""
+
+    ROUTINE = "routine"
+    URGENT = "urgent"
+    IMMEDIATE = "immediate"
+
+
+class AlertStatus(str, Enum):
+    """An alert is active until its issuer withdraws it (or its validity ends)."""
+
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """An alert on a person or a document record: what to do when it is found, until when.
+
+    ``subject`` is the record the alert is about: a document for ``document_to_seize``, a
+    person otherwise. The subject travels with the alert, under its own markings."""
+
+    category: AlertCategory
+    subject: str
+    action: str
+    valid_from: dt.datetime
+    valid_until: dt.datetime
+    urgency: Urgency = Urgency.ROUTINE
+    status: AlertStatus = AlertStatus.ACTIVE
+    grounds: str = ""
+
+    def __post_init__(self) -> None:
+        kind = check_record_id(self.subject, "subject")
+        wanted = (RecordKind.DOCUMENT if self.category is AlertCategory.DOCUMENT_TO_SEIZE
+                  else RecordKind.PERSON)
+        if kind is not wanted:
+            raise ValidationFailed(f"a {self.category.value} alert is on a {wanted.value} "
+                                   "record", field="subject")
+        _text(self.action, "action", required=True, limit=2000)
+        _text(self.grounds, "grounds", limit=MAX_TEXT)
+        for name in ("valid_from", "valid_until"):
+            if getattr(self, name).tzinfo is None:
+                raise ValidationFailed("needs a time zone", field=name)
+        if self.valid_until <= self.valid_from:
+            raise ValidationFailed("must be after valid_from", field="valid_until")
+
+    @property
+    def covert(self) -> bool:
+        """Whether the subject must not notice the check (discreet, inquiry, specific)."""
+        return self.category in COVERT_CATEGORIES
+
+    def active_at(self, at: dt.datetime) -> bool:
+        """Whether a hit on the alert should be raised at ``at``."""
+        return self.status is AlertStatus.ACTIVE and self.valid_from <= at < self.valid_until
+
+
+Details = (Person | Document | Organisation | Event | Report | Indicator | Relationship
+           | Alert)
 
 KIND_OF: dict[type[object], RecordKind] = {
     Person: RecordKind.PERSON,
@@ -257,6 +335,7 @@ KIND_OF: dict[type[object], RecordKind] = {
     Report: RecordKind.REPORT,
     Indicator: RecordKind.INDICATOR,
     Relationship: RecordKind.RELATIONSHIP,
+    Alert: RecordKind.ALERT,
 }
 
 
@@ -290,9 +369,9 @@ class Record:
 
     @property
     def holds_personal_data(self) -> bool:
-        """Records about people (and their documents) are personal data: consulting them needs a
-        justification and they fall due for review."""
-        return self.kind in (RecordKind.PERSON, RecordKind.DOCUMENT)
+        """Records about people (their documents, the alerts on them) are personal data:
+        consulting them needs a justification and they fall due for review."""
+        return self.kind in (RecordKind.PERSON, RecordKind.DOCUMENT, RecordKind.ALERT)
 
     @property
     def references(self) -> tuple[str, ...]:
@@ -306,4 +385,6 @@ class Record:
             return details.participants
         if isinstance(details, Document) and details.holder:
             return (details.holder,)
+        if isinstance(details, Alert):
+            return (details.subject,)
         return ()

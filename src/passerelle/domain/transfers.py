@@ -30,7 +30,7 @@ from passerelle.domain.records import Record, RecordKind
 from passerelle.errors import ValidationFailed
 
 #: Records holding personal data: their transfer to a third country needs a legal basis.
-PERSONAL_KINDS = frozenset({RecordKind.PERSON, RecordKind.DOCUMENT})
+PERSONAL_KINDS = frozenset({RecordKind.PERSON, RecordKind.DOCUMENT, RecordKind.ALERT})
 
 
 class BasisKind(StrEnum):

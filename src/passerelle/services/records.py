@@ -37,7 +37,7 @@ from passerelle.ports import Clock, RecordQuery, UnitOfWork, UnitOfWorkFactory
 from passerelle.services.caller import Caller
 from passerelle.services.releases import ReleasePlanner
 
-PERSONAL_KINDS = frozenset({RecordKind.PERSON, RecordKind.DOCUMENT})
+PERSONAL_KINDS = frozenset({RecordKind.PERSON, RecordKind.DOCUMENT, RecordKind.ALERT})
 PERSONAL_DETAILS = (Person, Document)
 SCAN_BATCHES = 20  # a page scans at most this many batches before returning what it has
 

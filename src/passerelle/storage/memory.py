@@ -41,16 +41,19 @@ from passerelle.ports import (
     AuditQuery,
     Clock,
     FederationRepository,
+    HitRepository,
     NonceLedger,
     OutboxRepository,
     PeerRepository,
     RecordQuery,
     RecordRepository,
+    ScreeningRepository,
     TokenRepository,
     UnitOfWorkFactory,
     UserRepository,
 )
 from passerelle.storage.memory_federation import FederationState, MemoryFederationRepository
+from passerelle.storage.memory_hits import HitState, MemoryHitRepository, MemoryScreeningRepository
 from passerelle.storage.memory_outbox import MemoryOutboxRepository
 from passerelle.storage.search_keys import (
     query_document_key,
@@ -101,6 +104,7 @@ class _Committed:
     peers: dict[str, Peer] = field(default_factory=dict)
     nonces: dict[tuple[str, str], dt.datetime] = field(default_factory=dict)
     outbox: dict[str, OutboxItem] = field(default_factory=dict)
+    hits: HitState = field(default_factory=HitState)
     lock: threading.Lock = field(default_factory=threading.Lock)
     threads_in_work: set[int] = field(default_factory=set)
 
@@ -400,6 +404,8 @@ class MemoryUnitOfWork:
     peers: PeerRepository
     nonces: NonceLedger
     outbox: OutboxRepository
+    screening: ScreeningRepository
+    hits: HitRepository
 
     def __init__(self, committed: _Committed, audit_key: bytes, clock: Clock) -> None:
         self._committed = committed
@@ -419,6 +425,8 @@ class MemoryUnitOfWork:
             peers = _Table(state.peers)
             self._nonces = MemoryNonceLedger(state.nonces)
             self._outbox = MemoryOutboxRepository(state.outbox)
+            self._screening = MemoryScreeningRepository(state.hits)
+            self._hits = MemoryHitRepository(state.hits)
             self._audit = MemoryAuditLog(list(state.audit), self._audit_key, self._clock)
             self.federation = MemoryFederationRepository(state.federation.copy())
         self._audit_base = len(self._audit.chain)
@@ -430,6 +438,8 @@ class MemoryUnitOfWork:
         self.peers = MemoryPeerRepository(peers, agencies)
         self.nonces = self._nonces
         self.outbox = self._outbox
+        self.screening = self._screening
+        self.hits = self._hits
         self.audit = self._audit
         return self
 
@@ -449,6 +459,8 @@ class MemoryUnitOfWork:
             peers.apply_to(state.peers)
             self._nonces.apply_to(state.nonces)
             self._outbox.apply_to(state.outbox)
+            self._screening.apply_to(state.hits)
+            self._hits.apply_to(state.hits)
             state.audit[:] = self._audit.chain
             federation = self.federation
             assert isinstance(federation, MemoryFederationRepository)

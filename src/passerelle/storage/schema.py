@@ -31,6 +31,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -334,6 +335,89 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
+class ScreeningJobRow(Base):
+    """A list submitted for screening (``domain.hits.ScreeningJob``) and, in ``rows``, the
+    travellers it holds, as submitted: a job interrupted by a restart resumes from ``done``."""
+
+    __tablename__ = "screening_jobs"
+    __table_args__ = (Index(None, "status", "submitted_at"),)
+
+    id: Mapped[str] = mapped_column(key_type(ID_LENGTH), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    submitted_by: Mapped[str] = mapped_column(String(200))
+    submitted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    total: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer)
+    candidates: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str] = mapped_column(Text)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    rows: Mapped[list[Any]] = mapped_column(json_type())
+
+
+class CandidateRow(Base):
+    """An automated match in the review queue (``domain.hits.Candidate``). ``check_key`` is
+    unique per check and alert (a job's row, or a record's version): screening the same
+    check again, after a restart, adds nothing twice."""
+
+    __tablename__ = "candidates"
+    __table_args__ = (Index(None, "status", "id"),)
+
+    id: Mapped[str] = mapped_column(key_type(ID_LENGTH), primary_key=True)
+    check_key: Mapped[str] = mapped_column(key_type(200), unique=True)
+    source: Mapped[str] = mapped_column(String(16))
+    job_id: Mapped[str | None] = mapped_column(key_type(ID_LENGTH))
+    row: Mapped[int | None] = mapped_column(Integer)
+    record_id: Mapped[str | None] = mapped_column(key_type(ID_LENGTH))
+    query: Mapped[dict[str, Any]] = mapped_column(json_type())
+    alert_id: Mapped[str] = mapped_column(key_type(ID_LENGTH))
+    alert_version: Mapped[int] = mapped_column(Integer)
+    issuer: Mapped[str] = mapped_column(String(63))
+    score: Mapped[float] = mapped_column(Float)
+    features: Mapped[list[Any]] = mapped_column(json_type())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    reviewed_by: Mapped[str] = mapped_column(String(200))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    justification: Mapped[str] = mapped_column(Text)
+    hit_id: Mapped[str | None] = mapped_column(key_type(ID_LENGTH))
+
+
+class HitRow(Base):
+    """A hit report sent or received (``domain.hits.HitReport``); ``sighting`` holds what the
+    finder reported, in the codec's plain form. Unanswered reports are read by
+    ``(direction, answered_at)`` to count deadlines."""
+
+    __tablename__ = "hits"
+    __table_args__ = (Index(None, "direction", "answered_at", "reported_at"),)
+
+    id: Mapped[str] = mapped_column(key_type(ID_LENGTH), primary_key=True)
+    direction: Mapped[str] = mapped_column(String(16))
+    alert_id: Mapped[str] = mapped_column(key_type(ID_LENGTH))
+    issuer: Mapped[str] = mapped_column(String(63))
+    finder: Mapped[str] = mapped_column(String(63))
+    sighting: Mapped[dict[str, Any]] = mapped_column(json_type())
+    reported_by: Mapped[str] = mapped_column(String(200))
+    reported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    candidate_id: Mapped[str | None] = mapped_column(key_type(ID_LENGTH))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class HitMessageRow(Base):
+    """An acknowledgement or a reply about a hit (``domain.hits.HitMessage``)."""
+
+    __tablename__ = "hit_messages"
+    __table_args__ = (Index(None, "hit_id", "at"),)
+
+    id: Mapped[str] = mapped_column(key_type(ID_LENGTH), primary_key=True)
+    hit_id: Mapped[str] = mapped_column(key_type(ID_LENGTH))
+    kind: Mapped[str] = mapped_column(String(16))
+    agency: Mapped[str] = mapped_column(String(63))
+    author: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
 def table(model: type[Base]) -> Table:
     """The Core table of a model, for the repositories' bulk statements."""
     return cast(Table, model.__table__)
@@ -357,3 +441,7 @@ SYNC_CHECKPOINTS = table(SyncCheckpointRow)
 PEERS = table(PeerRow)
 SEEN_NONCES = table(SeenNonceRow)
 OUTBOX = table(OutboxRow)
+SCREENING_JOBS = table(ScreeningJobRow)
+CANDIDATES = table(CandidateRow)
+HITS = table(HitRow)
+HIT_MESSAGES = table(HitMessageRow)

@@ -31,10 +31,12 @@ from passerelle.ports import (
     AuditLog,
     Clock,
     FederationRepository,
+    HitRepository,
     NonceLedger,
     OutboxRepository,
     PeerRepository,
     RecordRepository,
+    ScreeningRepository,
     TokenRepository,
     UnitOfWorkFactory,
     UserRepository,
@@ -42,10 +44,12 @@ from passerelle.ports import (
 from passerelle.storage.agencies import SqlAgencyRepository
 from passerelle.storage.audit import SqlAuditLog
 from passerelle.storage.federation import SqlFederationRepository
+from passerelle.storage.hits import SqlHitRepository
 from passerelle.storage.nonces import SqlNonceLedger
 from passerelle.storage.outbox import SqlOutboxRepository
 from passerelle.storage.peers import SqlPeerRepository
 from passerelle.storage.records import SqlRecordRepository
+from passerelle.storage.screening import SqlScreeningRepository
 from passerelle.storage.tokens import SqlTokenRepository
 from passerelle.storage.users import SqlUserRepository
 
@@ -71,6 +75,8 @@ class SqlUnitOfWork:
     peers: PeerRepository
     nonces: NonceLedger
     outbox: OutboxRepository
+    screening: ScreeningRepository
+    hits: HitRepository
 
     def __init__(self, engine: Engine, audit_key: bytes, clock: Clock) -> None:
         self._engine = engine
@@ -98,6 +104,8 @@ class SqlUnitOfWork:
         self.peers = SqlPeerRepository(connection)
         self.nonces = SqlNonceLedger(connection)
         self.outbox = SqlOutboxRepository(connection)
+        self.screening = SqlScreeningRepository(connection)
+        self.hits = SqlHitRepository(connection)
         return self
 
     def commit(self) -> None:

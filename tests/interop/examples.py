@@ -2,7 +2,7 @@
 
 The cases the mapping must carry without loss: names in Arabic script, a partial date of birth,
 H3 with written conditions, TLP:RED with named recipients, a compartment, PAP on an indicator,
-a report with no references.
+a report with no references, a covert alert on the person.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from passerelle.domain.markings import (
     Tlp,
 )
 from passerelle.domain.records import (
+    Alert,
+    AlertCategory,
     Details,
     Document,
     DocumentStatus,
@@ -33,6 +35,7 @@ from passerelle.domain.records import (
     Relationship,
     Report,
     SubjectCategory,
+    Urgency,
 )
 
 CREATED = dt.datetime(2026, 3, 14, 9, 26, 53, 589793, tzinfo=dt.UTC)
@@ -46,6 +49,7 @@ REPORT_ID = "report--7d6c5b4a-3e2f-4d1c-8b0a-9f8e7d6c5b70"
 EMPTY_REPORT_ID = "report--2b3c4d5e-6f70-4182-9a3b-4c5d6e7f8a90"
 INDICATOR_ID = "indicator--1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c80"
 RELATIONSHIP_ID = "relationship--9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7ca0"
+ALERT_ID = "alert--4c3b2a19-0f8e-4d7c-9b6a-5e4d3c2b1ab0"
 
 RED_H3 = Markings(
     handling_code=HandlingCode.H3,
@@ -104,4 +108,10 @@ def full_records() -> list[Record]:
         ), Markings(tlp=Tlp.AMBER_STRICT, pap=Pap.AMBER, handling_code=HandlingCode.H2)),
         _record(RELATIONSHIP_ID, Relationship("holds", PERSON_ID, DOCUMENT_ID,
                                               "Seen holding it at the border.")),
+        _record(ALERT_ID, Alert(
+            AlertCategory.DISCREET_CHECK, PERSON_ID,
+            "Record the route, the companions and the vehicle; do not alert the person.",
+            dt.datetime(2026, 3, 15, tzinfo=dt.UTC), dt.datetime(2027, 3, 15, tzinfo=dt.UTC),
+            Urgency.URGENT, grounds="Suspected of facilitating travel to a conflict zone.",
+        )),
     ]

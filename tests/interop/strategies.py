@@ -22,6 +22,9 @@ from passerelle.domain.markings import (
     Tlp,
 )
 from passerelle.domain.records import (
+    Alert,
+    AlertCategory,
+    AlertStatus,
     Details,
     Document,
     DocumentStatus,
@@ -36,6 +39,7 @@ from passerelle.domain.records import (
     Relationship,
     Report,
     SubjectCategory,
+    Urgency,
 )
 
 AGENCIES = ("fr", "es", "be", "ma")
@@ -202,6 +206,25 @@ relationships = st.builds(
     description=text,
 )
 
+@st.composite
+def alerts(draw: st.DrawFn) -> Alert:
+    category = draw(st.sampled_from(AlertCategory))
+    subject = (RecordKind.DOCUMENT if category is AlertCategory.DOCUMENT_TO_SEIZE
+               else RecordKind.PERSON)
+    start = draw(timestamps)
+    return Alert(
+        category=category,
+        subject=draw(record_ids(subject)),
+        action=draw(non_blank),
+        valid_from=start,
+        valid_until=start + draw(st.timedeltas(min_value=dt.timedelta(microseconds=1),
+                                               max_value=dt.timedelta(days=1800))),
+        urgency=draw(st.sampled_from(Urgency)),
+        status=draw(st.sampled_from(AlertStatus)),
+        grounds=draw(text),
+    )
+
+
 DETAILS: dict[RecordKind, st.SearchStrategy[Details]] = {
     RecordKind.PERSON: people(),
     RecordKind.DOCUMENT: documents,
@@ -210,6 +233,7 @@ DETAILS: dict[RecordKind, st.SearchStrategy[Details]] = {
     RecordKind.REPORT: reports,
     RecordKind.INDICATOR: indicators(),
     RecordKind.RELATIONSHIP: relationships,
+    RecordKind.ALERT: alerts(),
 }
 
 

@@ -112,16 +112,20 @@ def test_extension_definition_embeds_its_schema_and_has_a_fixed_derived_id(
 SCHEMA_DIGESTS = {
     # Wire format golden values. A change here is deliberate: bump the extension's version (and
     # PUBLISHED / modified) in extensions.py, then update the digest.
-    ("passerelle-record", "1.0.0"):
-        "cd1b8ca623d69f7f851c5b2fe41a5fc4478ae3014ba287131a275239330581f6",
+    # 1.1.0 (2026-12-06): the alert kind in record.json's kind and record_refs, and
+    # x-passerelle-alert among event.json's participant_refs.
+    ("passerelle-record", "1.1.0"):
+        "cda0630865158b338b150f9c64ed7e9a4c9bf8bb53b75dbddf9f8bfb5a5b97df",
     ("passerelle-person", "1.0.0"):
         "c9ffa4f26e8e1e550206d986bb6065da91564cba5a2fbf8f486ffde7cae693b7",
     ("passerelle-organisation", "1.0.0"):
         "4b0f3f7bcfe9136b35efb1017c7012060512894fe0fac95f27d90a64b4e97694",
     ("x-passerelle-document", "1.0.0"):
         "49288164e2873f837012c0030a2a1cf7b344955d53be5f2e12f8e30a57fff293",
-    ("x-passerelle-event", "1.0.0"):
-        "d011d97f32b6eed0033dc9edf8dda4caa6fbc5659aceab115850bdaffcf9f696",
+    ("x-passerelle-event", "1.1.0"):
+        "1472bb8b088ca035b30924bdfdfc818111f45e7047ff5223db091025b62f2f86",
+    ("x-passerelle-alert", "1.0.0"):
+        "fbc642c1c68003327f9ae762470fc577b68ce32fb87c978f5ab5a930a7d99aba",
 }
 
 
@@ -129,6 +133,15 @@ SCHEMA_DIGESTS = {
 def test_schema_changes_only_with_a_new_extension_version(extension: Extension) -> None:
     digest = hashlib.sha256(schema_text(extension).encode()).hexdigest()
     assert SCHEMA_DIGESTS[(extension.key, extension.version)] == digest
+
+
+@pytest.mark.parametrize("extension", EXTENSIONS, ids=lambda e: e.key)
+def test_a_revised_extension_definition_is_modified_after_it_was_created(
+    extension: Extension,
+) -> None:
+    definition = extension_definition(extension)
+    assert (definition["modified"] > definition["created"]) == (extension.version != "1.0.0")
+    assert json.loads(definition["schema"])["$id"].endswith(f":{extension.version}")
 
 
 def test_tlp_marking_definitions_are_the_official_tlp2_objects(shared_stix: Path) -> None:

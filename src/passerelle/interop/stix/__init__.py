@@ -24,6 +24,7 @@ from passerelle.interop.stix.bundles import (
 )
 from passerelle.interop.stix.export import bundle, record_to_stix
 from passerelle.interop.stix.extensions import (
+    ALERT,
     DOCUMENT,
     EVENT,
     EXTENSIONS,
@@ -38,6 +39,7 @@ from passerelle.interop.stix.reader import stix_to_record
 from passerelle.interop.stix.tlp import TLP2_MARKING_IDS
 
 __all__ = [
+    "ALERT",
     "DOCUMENT",
     "EVENT",
     "EXTENSIONS",

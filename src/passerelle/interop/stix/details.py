@@ -126,6 +126,17 @@ def _timestamp(d: _Details, name: str, obj: StixObject, key: str, place: Place) 
         d.paths[name] = place.at(key)
 
 
+def _reference(d: _Details, name: str, obj: StixObject, key: str, place: Place,
+               refs: Refs) -> None:
+    """One reference that may name a person: an ``identity`` another producer sends without
+    saying what it is reads as a person (a document's holder, an alert's subject), never as an
+    organisation, which neither may be."""
+    if key in obj:
+        d.put(name, refs.resolve(obj[key], place.at(key), RecordKind.PERSON), place.at(key))
+    else:
+        d.paths[name] = place.at(key)
+
+
 def _ref_list(obj: StixObject, key: str, place: Place) -> list[Any]:
     value = obj.get(key, [])
     if not isinstance(value, list):
@@ -157,9 +168,7 @@ def _document(obj: StixObject, ext: Mapping[str, StixObject], place: Place, refs
     d = _Details()
     _top_level(d, obj, ("document_type", "number", "issuing_country", "status", "expiry_date"),
                place)
-    if "holder_ref" in obj:
-        holder = refs.resolve(obj["holder_ref"], place.at("holder_ref"), RecordKind.PERSON)
-        d.put("holder", holder, place.at("holder_ref"))
+    _reference(d, "holder", obj, "holder_ref", place, refs)
     return d.result()
 
 
@@ -213,6 +222,16 @@ def _relationship(obj: StixObject, ext: Mapping[str, StixObject], place: Place,
     return d.result()
 
 
+def _alert(obj: StixObject, ext: Mapping[str, StixObject], place: Place, refs: Refs) -> Parsed:
+    d = _Details()
+    _top_level(d, obj, ("category", "urgency", "status", "grounds"), place)
+    d.take("action", obj, "action_to_be_taken", place.at("action_to_be_taken"))
+    _timestamp(d, "valid_from", obj, "valid_from", place)
+    _timestamp(d, "valid_until", obj, "valid_until", place)
+    _reference(d, "subject", obj, "subject_ref", place, refs)
+    return d.result()
+
+
 DETAIL_READERS: dict[RecordKind, Reader] = {
     RecordKind.PERSON: _person,
     RecordKind.ORGANISATION: _organisation,
@@ -221,4 +240,5 @@ DETAIL_READERS: dict[RecordKind, Reader] = {
     RecordKind.REPORT: _report,
     RecordKind.INDICATOR: _indicator,
     RecordKind.RELATIONSHIP: _relationship,
+    RecordKind.ALERT: _alert,
 }

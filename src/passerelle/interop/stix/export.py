@@ -17,6 +17,7 @@ from typing import Any
 
 from passerelle.domain.markings import Markings, Tlp
 from passerelle.domain.records import (
+    Alert,
     Document,
     Event,
     Indicator,
@@ -29,6 +30,7 @@ from passerelle.domain.records import (
 )
 from passerelle.errors import InvalidStix
 from passerelle.interop.stix.extensions import (
+    ALERT,
     DOCUMENT,
     EMPTY_REPORT_REF,
     EVENT,
@@ -170,6 +172,18 @@ def _event(event: Event, obj: StixObject, extensions: StixObject) -> None:
     extensions[EVENT.id] = {"extension_type": "new-sdo"}
 
 
+def _alert(alert: Alert, obj: StixObject, extensions: StixObject) -> None:
+    obj["category"] = alert.category.value
+    obj["subject_ref"] = stix_id(alert.subject)
+    obj["action_to_be_taken"] = alert.action  # STIX 2.1 reserves "action" (validator error)
+    obj["valid_from"] = format_timestamp(alert.valid_from)
+    obj["valid_until"] = format_timestamp(alert.valid_until)
+    obj["urgency"] = alert.urgency.value
+    obj["status"] = alert.status.value
+    _set(obj, "grounds", alert.grounds)
+    extensions[ALERT.id] = {"extension_type": "new-sdo"}
+
+
 def _report(report: Report, obj: StixObject, extensions: StixObject) -> None:
     obj["name"] = report.title
     _set(obj, "description", report.text)
@@ -207,6 +221,7 @@ _WRITERS: dict[type[Any], Callable[[Any, StixObject, StixObject], None]] = {
     Report: _report,
     Indicator: _indicator,
     Relationship: _relationship,
+    Alert: _alert,
 }
 
 

@@ -9,7 +9,7 @@ recipient can check our extension data without fetching anything.
 
 Ids, timestamps and versions are fixed. Changing a schema is a change of the wire format:
 bump ``version`` and ``modified`` together, never the id (partners key on it). A golden test
-pins the schema text to the version.
+pins the schema text to the version. Ids are ``uuid5(NAMESPACE, "extension-definition:<key>")``.
 """
 
 from __future__ import annotations
@@ -22,11 +22,21 @@ from importlib import resources
 from typing import Any, Final
 
 from passerelle.domain.markings import Tlp
-from passerelle.interop.stix.identifiers import DOCUMENT_TYPE, EVENT_TYPE, agency_identity_id
+from passerelle.interop.stix.identifiers import (
+    ALERT_TYPE,
+    DOCUMENT_TYPE,
+    EVENT_TYPE,
+    agency_identity_id,
+)
 from passerelle.interop.stix.tlp import TLP2_MARKING_IDS
 
 PUBLISHED: Final = "2026-11-01T00:00:00.000Z"
-"""``created`` and ``modified`` of every object Passerelle publishes (version 1.0.0)."""
+"""``created`` and ``modified`` of Passerelle's identity, the agencies' identities and the
+extension-definitions first published (version 1.0.0)."""
+
+ALERTS_PUBLISHED: Final = "2026-12-06T00:00:00.000Z"
+"""When alerts joined the wire format: ``created`` of the alert extension, ``modified`` of the
+extensions whose schemas then learnt the ``alert`` kind (version 1.1.0)."""
 
 PASSERELLE_IDENTITY_ID: Final = "identity--9841ca66-a95b-5e77-9bbb-774c5eb4c9ba"
 """uuid5(NAMESPACE, "identity:passerelle"): the author of the extension-definitions."""
@@ -53,6 +63,8 @@ class Extension:
     extension_type: str
     schema_file: str
     version: str = "1.0.0"
+    created: str = PUBLISHED
+    modified: str = PUBLISHED
 
     def schema(self) -> dict[str, Any]:
         """The JSON Schema (draft 2020-12) of the extension's data."""
@@ -78,7 +90,7 @@ class Extension:
 RECORD: Final = Extension(
     "passerelle-record", "extension-definition--1259a9cb-a2d5-5858-9ecc-90993bf690ff",
     "Passerelle record: handling, evaluation and LED markings", "property-extension",
-    "record.json",
+    "record.json", "1.1.0", modified=ALERTS_PUBLISHED,
 )
 PERSON: Final = Extension(
     "passerelle-person", "extension-definition--d537bfae-9474-501f-b9e9-22747e4b7560",
@@ -94,10 +106,16 @@ DOCUMENT: Final = Extension(
 )
 EVENT: Final = Extension(
     EVENT_TYPE, "extension-definition--59227ad0-cc2b-5f1b-bd07-0163edd077f4",
-    "Passerelle event", "new-sdo", "event.json",
+    "Passerelle event", "new-sdo", "event.json", "1.1.0", modified=ALERTS_PUBLISHED,
+)
+ALERT: Final = Extension(
+    ALERT_TYPE, "extension-definition--19907c7e-b55a-5ba1-85b3-d7828318ce62",
+    "Passerelle alert", "new-sdo", "alert.json",
+    created=ALERTS_PUBLISHED, modified=ALERTS_PUBLISHED,
 )
 
-EXTENSIONS: Final[tuple[Extension, ...]] = (RECORD, PERSON, ORGANISATION, DOCUMENT, EVENT)
+EXTENSIONS: Final[tuple[Extension, ...]] = (RECORD, PERSON, ORGANISATION, DOCUMENT, EVENT,
+                                            ALERT)
 EXTENSION_BY_ID: Final[dict[str, Extension]] = {e.id: e for e in EXTENSIONS}
 
 EMPTY_REPORT_REF: Final = RECORD.id
@@ -128,8 +146,8 @@ def extension_definition(extension: Extension) -> dict[str, Any]:
         "spec_version": "2.1",
         "id": extension.id,
         "created_by_ref": PASSERELLE_IDENTITY_ID,
-        "created": PUBLISHED,
-        "modified": PUBLISHED,
+        "created": extension.created,
+        "modified": extension.modified,
         "name": extension.name,
         "description": extension.description(),
         "schema": schema_text(extension),

@@ -1,11 +1,11 @@
 """How Passerelle names things in STIX: object types, identifiers and timestamps.
 
 A record and its STIX object share one UUID: ``person--<uuid>`` is ``identity--<uuid>``,
-``document--<uuid>`` is ``x-passerelle-document--<uuid>``. Keeping the UUID (rather than
-minting a STIX id) is what lets a partner's update or revocation find the record again.
-Objects Passerelle itself publishes (its identity, its extension-definitions, the agencies'
-identities) get UUIDv5 ids from one namespace, so that every node and every export names them
-the same way.
+``document--<uuid>`` is ``x-passerelle-document--<uuid>``, ``alert--<uuid>`` is
+``x-passerelle-alert--<uuid>``. Keeping the UUID (rather than minting a STIX id) is what lets
+a partner's update or revocation find the record again. Objects Passerelle itself publishes (its
+identity, its extension-definitions, the agencies' identities) get UUIDv5 ids from one
+namespace, so that every node and every export names them the same way.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ NAMESPACE: Final = uuid.UUID("7c5ba6d7-785b-4601-b969-d99ba4a25655")
 
 DOCUMENT_TYPE: Final = "x-passerelle-document"
 EVENT_TYPE: Final = "x-passerelle-event"
+ALERT_TYPE: Final = "x-passerelle-alert"
 
 STIX_TYPE: Final[dict[RecordKind, str]] = {
     RecordKind.PERSON: "identity",
@@ -34,6 +35,7 @@ STIX_TYPE: Final[dict[RecordKind, str]] = {
     RecordKind.REPORT: "report",
     RecordKind.INDICATOR: "indicator",
     RecordKind.RELATIONSHIP: "relationship",
+    RecordKind.ALERT: ALERT_TYPE,
 }
 
 KINDS_OF_TYPE: Final[dict[str, tuple[RecordKind, ...]]] = {}

@@ -6,6 +6,7 @@ the in-memory fake, SQLite and PostgreSQL (tests/storage/conftest.py).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -203,6 +204,21 @@ class RecordRepositoryContract:
         assert search(uow_factory, RecordQuery(
             kinds=frozenset({RecordKind.EVENT, RecordKind.PERSON}),
             time_to=T0 + dt.timedelta(days=1))) == [early.id, person.id]
+
+    def test_an_alert_falls_in_the_time_range_of_its_validity_start_and_has_no_names(
+            self, uow_factory: UnitOfWorkFactory, samples: Samples) -> None:
+        person = samples.person("Tomasz", "Wiśniewski")
+        alert = samples.alert(person.id)
+        later = dataclasses.replace(alert, details=dataclasses.replace(
+            alert.details, valid_from=T0 + dt.timedelta(days=5),
+            valid_until=T0 + dt.timedelta(days=9)))
+        store(uow_factory, person, later)
+        alerts = frozenset({RecordKind.ALERT})
+        assert search(uow_factory, RecordQuery(
+            kinds=alerts, time_from=T0 + dt.timedelta(days=4),
+            time_to=T0 + dt.timedelta(days=6))) == [later.id]
+        assert search(uow_factory, RecordQuery(kinds=alerts, time_to=T0)) == []
+        assert search(uow_factory, RecordQuery(name="Wiśniewski")) == [person.id]
 
     def test_the_owner_narrows_the_search(self, uow_factory: UnitOfWorkFactory,
                                           samples: Samples) -> None:

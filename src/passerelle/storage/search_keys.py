@@ -9,8 +9,9 @@ under the keys below, and a query is reduced with the very same functions, so a 
   ``matching.text.name_tokens``. The tokens of all names of a record form one set, and a query
   matches a record that has *all* the query's tokens.
 - Document keys: ``matching.text.document_key`` of a document record's number.
-- Record time: when an event occurred, a report was published, an indicator became valid;
-  otherwise when the record last changed.
+- Record time: when an event occurred, a report was published, an indicator or an alert
+  became valid; otherwise when the record last changed. Alerts have no names of their own:
+  their subject's record holds them and is found by them.
 
 Keys longer than the index columns are cut, identically on both sides, rather than refused: a
 pathological thousand-letter "name" still stores and is still found by its prefix.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 
 from passerelle.domain.records import (
+    Alert,
     Document,
     Event,
     Indicator,
@@ -73,7 +75,7 @@ def record_time(record: Record) -> dt.datetime:
         moment = details.occurred_at
     elif isinstance(details, Report):
         moment = details.published
-    elif isinstance(details, Indicator):
+    elif isinstance(details, Indicator | Alert):
         moment = details.valid_from
     else:
         moment = record.modified_at

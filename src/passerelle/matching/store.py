@@ -20,6 +20,8 @@ _CLEAN = str.maketrans({_FIELD: " ", _ITEM: " "})
 
 def encode(entry: PersonEntry) -> bytes:
     """The stored form of an entry."""
+    # Each value is cleaned of both separators before the lists are joined: cleaning the
+    # joined list would turn its item separators into spaces, one item of them all.
     fields = (
         entry.id, entry.full_name, entry.given_name, entry.family_name,
         entry.name_original_script, _ITEM.join(a.translate(_CLEAN) for a in entry.aliases),
@@ -27,7 +29,9 @@ def encode(entry: PersonEntry) -> bytes:
         _ITEM.join(n.translate(_CLEAN) for n in entry.nationalities),
         entry.document_number, entry.document_country,
     )
-    return _FIELD.join(f.translate(_CLEAN) for f in fields).encode()
+    lists = (5, 8)
+    return _FIELD.join(f if i in lists else f.translate(_CLEAN)
+                       for i, f in enumerate(fields)).encode()
 
 
 def decode(data: bytes) -> PersonEntry:

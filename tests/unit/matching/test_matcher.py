@@ -177,3 +177,16 @@ def test_a_document_shared_with_someone_else_does_not_hide_the_name_match(
                             document_number="EH0011223")  # Lucas Vermeulen's lost passport
     ids = [h.entry_id for h in matcher.query(traveller, threshold=0.2)]
     assert "W-1" in ids
+
+
+def test_an_indexed_entry_keeps_each_of_its_nationalities_and_aliases() -> None:
+    matcher = Matcher()
+    entry = PersonEntry(id="w-1", given_name="Youssef", family_name="El Idrissi",
+                        aliases=("Abou Yacine", "Y. Idrissi"), date_of_birth="1991-04-07",
+                        nationalities=("FR", "MA"))
+    matcher.add(entry)
+    assert matcher.get("w-1") == entry
+    traveller = PersonEntry(id="t-1", full_name="يوسف الإدريسي", date_of_birth="1991-07-04",
+                            nationalities=("MA",))
+    [hit] = matcher.query(traveller, threshold=0.0)
+    assert "nationality: shared (MA)" in hit.explanation

@@ -40,7 +40,7 @@ class MovableClock:
 
 def details_of(kind: str) -> dict[str, Any]:
     """Valid details of a fictional record of ``kind``."""
-    return {
+    details: dict[str, dict[str, Any]] = {
         "person": {"subject_category": "suspect", "given_names": "Youssef",
                    "family_name": "El Amrani", "names_original_script": ["يوسف العمراني"],
                    "date_of_birth": "1987-03", "nationalities": ["MA"]},
@@ -56,7 +56,11 @@ def details_of(kind: str) -> dict[str, Any]:
         "relationship": {"relationship_type": "member-of",
                          "source": f"person--{uuid.uuid4()}",
                          "target": f"organisation--{uuid.uuid4()}"},
-    }[kind]
+        "alert": {"category": "discreet_check", "subject": f"person--{uuid.uuid4()}",
+                  "action": "Report the encounter; do not alert the person.",
+                  "valid_from": "2026-03-01T00:00:00Z", "valid_until": "2027-03-01T00:00:00Z"},
+    }
+    return details[kind]
 
 
 @dataclass

@@ -9,8 +9,9 @@ from api_support import Api, add_user, details_of, problem
 
 from passerelle.domain.users import Role
 
-KINDS = ("person", "document", "organisation", "event", "report", "indicator", "relationship")
-PERSONAL = ("person", "document")
+KINDS = ("person", "document", "organisation", "event", "report", "indicator", "relationship",
+         "alert")
+PERSONAL = ("person", "document", "alert")
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -39,7 +39,7 @@ Passerelle lets the security agencies of partner countries exchange counter-terr
 under the law that binds them (LED, GDPR Art. 10, SIENA handling codes, TLP 2.0).
 
 Authenticate with `Authorization: Bearer <API token>` or a session cookie from
-`POST /api/v1/session`. Reading personal data (person and document records) needs the
+`POST /api/v1/session`. Reading personal data (person, document and alert records) needs the
 `Passerelle-Justification` header. Every error is an RFC 9457 problem with a stable `code`.
 See docs/api.md.
 """

@@ -16,7 +16,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, WithJsonSchema
 
-from passerelle.api.record_schemas import DetailsWire, Markings, details_schema, example_person
+from passerelle.api.record_schemas import (
+    DetailsWire,
+    Markings,
+    details_schema,
+    example_alert,
+    example_person,
+)
 from passerelle.domain.agencies import Agency
 from passerelle.domain.audit import AuditAction, AuditEntry, ChainReport
 from passerelle.domain.records import RecordKind
@@ -78,7 +84,9 @@ class RecordCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "kind": "person", "markings": {"tlp": "AMBER", "handling_code": "H1"},
-        "details": example_person()}]})
+        "details": example_person()}, {
+        "kind": "alert", "markings": {"tlp": "AMBER", "handling_code": "H2"},
+        "details": example_alert()}]})
 
     kind: RecordKind = Field(description="Decides which schema `details` follows")
     markings: Markings = Field(default_factory=Markings,

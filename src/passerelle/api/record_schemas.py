@@ -23,17 +23,20 @@ from passerelle.domain.markings import (
     Tlp,
 )
 from passerelle.domain.records import (
+    AlertCategory,
+    AlertStatus,
     DocumentStatus,
     DocumentType,
     EventType,
     RecordKind,
     SubjectCategory,
+    Urgency,
 )
 
 JsonDict = dict[str, Any]
 
-RECORD_ID_PATTERN = (r"^(person|document|organisation|event|report|indicator|relationship)--"
-                     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+RECORD_ID_PATTERN = (r"^(person|document|organisation|event|report|indicator|relationship"
+                     r"|alert)--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 STRING: JsonDict = {"type": "string"}
 COUNTRY: JsonDict = {"type": "string", "pattern": "^[A-Z]{2}$",
                      "description": "ISO 3166-1 alpha-2, upper case"}
@@ -167,6 +170,22 @@ class RelationshipDetails(_Described):
     description: Any = wire(STRING, "")
 
 
+class AlertDetails(_Described):
+    """An alert on a person (or, to seize it, a document): what to do on a hit, until when."""
+
+    category: Any = wire(enum(AlertCategory), ..., "document_to_seize is on a document record, "
+                         "every other category on a person; the three checks are covert")
+    subject: Any = wire(RECORD_ID, ..., "The person record id (document record id for "
+                        "document_to_seize) the alert is on")
+    action: Any = wire({"type": "string", "minLength": 1, "maxLength": 2000}, ...,
+                       "What to do when the subject is found")
+    valid_from: Any = wire(TIMESTAMP, ..., "With a time zone")
+    valid_until: Any = wire(TIMESTAMP, ..., "With a time zone; after valid_from")
+    urgency: Any = wire(enum(Urgency), "routine", "How fast the issuer wants to hear of a hit")
+    status: Any = wire(enum(AlertStatus), "active", "A withdrawn alert raises no hit")
+    grounds: Any = wire(STRING, "", "Why the alert was issued")
+
+
 DETAILS_MODELS: dict[RecordKind, type[BaseModel]] = {
     RecordKind.PERSON: PersonDetails,
     RecordKind.DOCUMENT: DocumentDetails,
@@ -175,10 +194,11 @@ DETAILS_MODELS: dict[RecordKind, type[BaseModel]] = {
     RecordKind.REPORT: ReportDetails,
     RecordKind.INDICATOR: IndicatorDetails,
     RecordKind.RELATIONSHIP: RelationshipDetails,
+    RecordKind.ALERT: AlertDetails,
 }
 
 DetailsWire = (PersonDetails | DocumentDetails | OrganisationDetails | EventDetails
-               | ReportDetails | IndicatorDetails | RelationshipDetails)
+               | ReportDetails | IndicatorDetails | RelationshipDetails | AlertDetails)
 
 
 def details_schema() -> JsonDict:
@@ -194,3 +214,14 @@ def example_person() -> dict[str, Any]:
     return {"subject_category": "suspect", "given_names": "Youssef", "family_name": "El Amrani",
             "names_original_script": ["يوسف العمراني"], "date_of_birth": "1987-03",
             "nationalities": ["MA", "FR"]}
+
+
+def example_alert() -> dict[str, Any]:
+    """A covert check on a fictional person's record, for the examples of the OpenAPI
+    document."""
+    return {"category": "discreet_check",
+            "subject": "person--7b3e9d52-1c4f-4a8e-9f0b-2d6c8e1a5b73",
+            "action": "Record the route, the companions and the vehicle; do not alert the "
+                      "person.",
+            "valid_from": "2026-03-01T00:00:00Z", "valid_until": "2027-03-01T00:00:00Z",
+            "urgency": "urgent", "grounds": "Suspected facilitation of travel."}

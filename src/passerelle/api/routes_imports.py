@@ -127,8 +127,8 @@ def _objects(batch: list[Record], names: dict[str, str], written: set[str]) -> l
     "/exports/stix", response_class=StixResponse, summary="Export records as STIX",
     description="A STIX 2.1 bundle of the records matching the filters (as for "
                 "`GET /api/v1/records`) that you may export, streamed. Needs the analyst role; "
-                "the justification header is required unless `kind` excludes persons and "
-                "documents. Each batch exported is audited.",
+                "the justification header is required unless `kind` excludes persons, "
+                "documents and alerts. Each batch exported is audited.",
     responses={200: {"content": {STIX_MEDIA_TYPE: _BUNDLE_SCHEMA},
                      "description": "A STIX 2.1 bundle"},
                **problems_for(400, 401, 403, 422)})

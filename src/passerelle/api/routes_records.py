@@ -44,8 +44,8 @@ router = APIRouter(tags=["records"], route_class=StrictJsonRoute)
 Cursor = Annotated[str | None, Query(max_length=200,
                                      description="`next_cursor` of the previous page")]
 
-PERSONAL = ("Reading a person or document record needs the `Passerelle-Justification` header "
-            "(400 `justification_required` otherwise); the read is audited with it.")
+PERSONAL = ("Reading a person, document or alert record needs the `Passerelle-Justification` "
+            "header (400 `justification_required` otherwise); the read is audited with it.")
 
 
 def _read_body(kind: RecordKind, markings: Markings, details: dict[str, Any]
@@ -143,7 +143,8 @@ def review_record(record_id: RecordId, body: ReviewCreate, caller: CallerDep,
     description="Records you may see that match every given filter, ordered by id. Pages "
                 "are keyset-based: pass `next_cursor` as `cursor` to continue; it is null on "
                 "the last page. A page may hold fewer than `limit` items. Unless `kind` "
-                "excludes persons and documents, the justification header is required.",
+                "excludes persons, documents and alerts, the justification header is "
+                "required.",
     responses=problems_for(400, 401, 403, 422))
 def search_records(filters: RecordFilters, caller: CallerDep, node: NodeDep,
                    limit: PageLimit, cursor: Cursor = None) -> Response:

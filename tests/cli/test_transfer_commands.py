@@ -123,6 +123,15 @@ def test_exporting_personal_data_needs_a_justification(cli: Invoke, seeded: Path
     assert not out.exists()
 
 
+def test_an_export_of_alerts_only_still_needs_a_justification(cli: Invoke, seeded: Path,
+                                                              tmp_path: Path) -> None:
+    out = tmp_path / "alerts.json"
+    result = cli("export", "--out", str(out), "--kind", "alert")
+    assert result.exit_code == 2
+    assert "justification_required" in result.output
+    assert not out.exists()
+
+
 def test_an_export_of_indicators_only_needs_no_justification_and_is_audited(
         cli: Invoke, seeded: Path, tmp_path: Path) -> None:
     out = tmp_path / "indicators.json"

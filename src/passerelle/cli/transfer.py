@@ -41,13 +41,14 @@ from passerelle.interop.stix import ImportedObject, bundle
 from passerelle.interop.stix.pipeline import collector_paused, read_in_chunks
 from passerelle.ports import RecordQuery
 from passerelle.services.imports import ImportOutcome, ImportStatus
+from passerelle.services.records import PERSONAL_KINDS
 
 MAX_ROWS = 200  # rejected objects listed in full; beyond, only counted
 
 AsOption = Annotated[str | None, typer.Option("--as", help=AS_HELP)]
 JustificationOption = Annotated[str, typer.Option(
     "--justification", help="Why the data is imported or exported; recorded in the audit log "
-    "(required to export personal data: persons and documents)")]
+    "(required to export personal data: persons, documents and alerts)")]
 
 
 class ExportFormat(str, Enum):
@@ -152,7 +153,7 @@ def _counted(records: Iterable[Record], progress: Progress) -> Iterator[Record]:
 
 
 def _personal(kinds: frozenset[RecordKind]) -> bool:
-    return not kinds or bool(kinds & {RecordKind.PERSON, RecordKind.DOCUMENT})
+    return not kinds or bool(kinds & PERSONAL_KINDS)
 
 
 def export_command(

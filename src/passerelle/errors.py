@@ -21,10 +21,12 @@ problem+json through a single handler; the CLI prints them and exits non-zero.
     ├── AuthenticationRequired            401 authentication_required
     │   └── SignatureRejected             401 signature_rejected (reason named)
     ├── Forbidden                         403 forbidden
-    │   └── ReviewOverdue                 403 review_overdue
+    │   ├── ReviewOverdue                 403 review_overdue
+    │   └── NoLegalBasis                  403 no_legal_basis
     ├── NotFound                          404 not_found
     ├── Conflict                          409 conflict
-    │   └── VersionConflict               409 version_conflict
+    │   ├── VersionConflict               409 version_conflict
+    │   └── AlreadyReviewed               409 already_reviewed
     └── AuditChainBroken                  500 audit_chain_broken
 
 Do not raise bare ``ValueError`` across a module boundary: wrap it in one of these so that the
@@ -203,6 +205,14 @@ class ReviewOverdue(Forbidden):
     title = "Review overdue"
 
 
+class NoLegalBasis(Forbidden):
+    """Personal data would leave for a partner abroad without a recorded legal basis (LED
+    Chapter V, Law 09-08 Art. 43-44)."""
+
+    code = "no_legal_basis"
+    title = "No legal basis"
+
+
 class NotFound(PasserelleError):
     """Nothing the caller may see exists under that identifier."""
 
@@ -224,6 +234,13 @@ class VersionConflict(Conflict):
 
     code = "version_conflict"
     title = "Version conflict"
+
+
+class AlreadyReviewed(Conflict):
+    """A candidate that a reviewer has already confirmed or dismissed."""
+
+    code = "already_reviewed"
+    title = "Already reviewed"
 
 
 class AuditChainBroken(PasserelleError):
@@ -250,8 +267,10 @@ ALL_ERRORS: tuple[type[PasserelleError], ...] = (
     SignatureRejected,
     Forbidden,
     ReviewOverdue,
+    NoLegalBasis,
     NotFound,
     Conflict,
     VersionConflict,
+    AlreadyReviewed,
     AuditChainBroken,
 )

@@ -13,11 +13,16 @@ from passerelle.ports import Clock, UnitOfWorkFactory
 from passerelle.services.accounts import AccountService
 from passerelle.services.auditing import AuditService
 from passerelle.services.federation import FederationService
+from passerelle.services.hits import HitService
 from passerelle.services.imports import ImportService
+from passerelle.services.notifications import Notifications
 from passerelle.services.outbox import OutboxService
 from passerelle.services.peers import PeerService
 from passerelle.services.records import RecordService
 from passerelle.services.replay_guard import DatabaseReplayGuard
+from passerelle.services.review import ReviewService
+from passerelle.services.screening import ScreeningService
+from passerelle.services.watchlist import Watchlist
 from passerelle.settings import Settings
 
 
@@ -36,12 +41,21 @@ class Node:
     peers: PeerService
     replay_guard: DatabaseReplayGuard
     outbox: OutboxService
+    notifications: Notifications
+    watchlist: Watchlist
+    screening: ScreeningService
+    review: ReviewService
+    hits: HitService
 
     @classmethod
     def build(cls, settings: Settings, transactions: UnitOfWorkFactory,
               clock: Clock | None = None) -> Node:
         """Wire the services over ``transactions``."""
         clock = clock or SystemClock()
+        agency = settings.agency_id
+        outbox = OutboxService(transactions, clock, agency)
+        notifications = Notifications()
+        watchlist = Watchlist(transactions, agency)
         return cls(
             settings=settings,
             clock=clock,
@@ -54,5 +68,11 @@ class Node:
             federation=FederationService(transactions, clock, settings.agency_id),
             peers=PeerService(transactions, clock, settings.agency_id),
             replay_guard=DatabaseReplayGuard(transactions),
-            outbox=OutboxService(transactions, clock, settings.agency_id),
+            outbox=outbox,
+            notifications=notifications,
+            watchlist=watchlist,
+            screening=ScreeningService(transactions, clock, agency, watchlist, notifications),
+            review=ReviewService(transactions, clock, agency, notifications,
+                                 outbox.notify_urgent),
+            hits=HitService(transactions, clock, agency, notifications, outbox.notify_urgent),
         )

@@ -428,6 +428,14 @@ class ScreeningRepository(Protocol):
         """How many candidates are in each status."""
         ...
 
+    def mark(self, name: str) -> int:
+        """The audit seq up to which the follower ``name`` has worked (0 if it never ran)."""
+        ...
+
+    def set_mark(self, name: str, seq: int) -> None:
+        """Store how far the follower ``name`` has worked."""
+        ...
+
 
 class HitRepository(Protocol):
     """Hit reports this node sent or received, and the messages that follow them."""

@@ -11,6 +11,8 @@ cache may keep them), then FastAPI's routing with the handlers of ``problems``.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -22,8 +24,10 @@ from passerelle.api import (
     reference,
     routes_accounts,
     routes_audit,
+    routes_hits,
     routes_imports,
     routes_records,
+    routes_screening,
 )
 from passerelle.api.federation_taxii import TAXII_PREFIX, taxii_app
 from passerelle.api.limits import BodyLimits, StrictJsonRoute
@@ -32,6 +36,7 @@ from passerelle.api.peer_auth import separately
 from passerelle.federation.replay import ReplayGuard
 from passerelle.federation.signatures import PeerLookup
 from passerelle.node import Node
+from passerelle.services.screening_worker import ScreeningWorker
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """\
@@ -100,41 +105,73 @@ def _problem_media_type(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _with_body_models(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the schemas of bodies that routes read themselves (a list screened as JSON or CSV)
+    to the components, where their documented request bodies refer to them."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in routes_screening.BODY_MODELS:
+        body = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(body.pop("$defs", {}))
+        components[model.__name__] = body
+    return schema
+
+
 def _install_openapi(app: FastAPI) -> None:
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = _problem_media_type(build())
+            app.openapi_schema = _problem_media_type(_with_body_models(build()))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _lifespan(node: Node, background: bool) -> Any:
+    """While the app is served: the screening worker in its own thread (``background``)."""
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = ScreeningWorker(node.screening) if background else None
+        app.state.screening_worker = worker
+        if worker is not None:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+    return lifespan
+
+
 def create_app(node: Node, *, peers: PeerLookup | None = None,
-               replay: ReplayGuard | None = None) -> FastAPI:
+               replay: ReplayGuard | None = None, background: bool = True) -> FastAPI:
     """The API of ``node``: routes under ``/api/v1``, OpenAPI at ``/api/v1/openapi.json``.
 
     The TAXII 2.1 server partner nodes read is mounted at ``/taxii`` (discovery at
     ``/taxii/taxii2/``), trusting the node's registered peer keys and remembering nonces in
-    its database, unless ``peers`` and ``replay`` say otherwise (tests).
+    its database, unless ``peers`` and ``replay`` say otherwise (tests). While it is served
+    (its lifespan), the screening worker runs in a thread, unless ``background`` is False
+    (tests that drive the screening passes themselves).
     """
     # No Swagger UI: it loads its scripts from a public CDN, which a node on an agency's
     # network must not do. ``reference`` renders the document as plain HTML instead.
     app = FastAPI(title="Passerelle", version="1", description=DESCRIPTION,
-                  openapi_url=f"{API_PREFIX}/openapi.json", docs_url=None, redoc_url=None)
+                  openapi_url=f"{API_PREFIX}/openapi.json", docs_url=None, redoc_url=None,
+                  lifespan=_lifespan(node, background))
     app.state.node = node
     problems.install(app)
     app.include_router(reference.router)
     for router in (health, auth.router, routes_records.router, routes_imports.router,
-                   routes_accounts.router, routes_audit.router):
+                   routes_accounts.router, routes_audit.router, routes_screening.router,
+                   routes_hits.router):
         app.include_router(router, prefix=API_PREFIX)
     admit = node.replay_guard.admit if peers is None and replay is None else separately(
         peers or node.peers.key, replay or node.replay_guard)
     app.mount(TAXII_PREFIX, taxii_app(node, admit))
     exempt = (TAXII_PREFIX + "/",)
     app.add_middleware(NoStore)
-    app.add_middleware(BodyLimits, max_body_bytes=node.settings.max_body_bytes, exempt=exempt)
+    app.add_middleware(BodyLimits, max_body_bytes=node.settings.max_body_bytes, exempt=exempt,
+                       csv_paths=(API_PREFIX + routes_screening.SCREENINGS_PATH,))
     app.add_middleware(problems.CatchAll)
     _install_openapi(app)
     return app

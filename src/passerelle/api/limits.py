@@ -52,7 +52,12 @@ def _declared_length(headers: Headers) -> int | None:
     return int(value)
 
 
-def _screen(scope: Scope, limit: int) -> PasserelleError | None:
+def is_csv_media_type(content_type: str) -> bool:
+    """``text/csv``, parameters (charset) ignored."""
+    return content_type.split(";", 1)[0].strip().lower() == "text/csv"
+
+
+def _screen(scope: Scope, limit: int, csv: bool = False) -> PasserelleError | None:
     """The error that refuses the request before its body is read, if any."""
     headers = Headers(scope=scope)
     try:
@@ -64,27 +69,32 @@ def _screen(scope: Scope, limit: int) -> PasserelleError | None:
     has_body = (declared or 0) > 0 or "transfer-encoding" in headers
     if has_body and scope["method"] in BODY_METHODS:
         content_type = headers.get("content-type", "")
-        if not is_json_media_type(content_type):
+        if not (is_json_media_type(content_type)
+                or (csv and is_csv_media_type(content_type))):
+            accepted = "application/json or text/csv" if csv else "application/json"
             return UnsupportedMediaType(
-                f"send the body as application/json, not {content_type or 'untyped'}",
+                f"send the body as {accepted}, not {content_type or 'untyped'}",
                 field="Content-Type")
     return None
 
 
 class BodyLimits:
-    """Refuses oversized and non-JSON bodies with a problem response (see module docstring)."""
+    """Refuses oversized and non-JSON bodies with a problem response (see module docstring);
+    ``csv_paths`` also take ``text/csv`` (traveller lists)."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, exempt: tuple[str, ...] = ()) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, exempt: tuple[str, ...] = (),
+                 csv_paths: tuple[str, ...] = ()) -> None:
         self.app = app
         self.limit = max_body_bytes
         self.exempt = exempt
+        self.csv_paths = csv_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or (self.exempt and scope["path"].startswith(self.exempt)):
             # Exempt prefixes (the TAXII server) enforce their own limits and error format.
             await self.app(scope, receive, send)
             return
-        refusal = _screen(scope, self.limit)
+        refusal = _screen(scope, self.limit, scope["path"] in self.csv_paths)
         if refusal is not None:
             await problem_response(refusal)(scope, receive, send)
             return

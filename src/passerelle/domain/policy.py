@@ -152,6 +152,21 @@ def decide_release(record: Record, sender: Agency, partner: Agency,
     return ALLOW
 
 
+def decide_receipt(record: Record, agency_id: str) -> Decision:
+    """May the node of ``agency_id`` hold ``record``, which a partner's node sent it? The
+    mirror of :func:`decide_release`, checked on arrival: the record must be releasable to
+    this agency and, if TLP:RED, name it among its recipients; a compartment never travels.
+    (The local need-to-know rules then decide which of this node's users may read it.)"""
+    markings = record.markings
+    if markings.compartment is not None:
+        return _deny("compartmented records are never released")
+    if agency_id not in markings.releasable_to:
+        return _deny(f"not releasable to {agency_id}")
+    if markings.tlp is Tlp.RED and f"agency:{agency_id}" not in markings.recipients:
+        return _deny(f"TLP:RED: {agency_id} is not a named recipient")
+    return ALLOW
+
+
 def may_use_role(user: User, role: Role) -> Decision:
     """Actions that are not about one record (audit, administration) need a role."""
     if user.has(role):

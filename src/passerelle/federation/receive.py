@@ -19,8 +19,12 @@ posts to) end here, so that an object means the same whichever way it came:
   erasure relayed by that partner (``FederationService.relayed_by``): it is applied for the
   owner, audited as relayed. Only that partner may relay for the owner.
 
-Revocations are applied first, then the other objects in one import (one transaction). Every
-object gets an outcome (``Received``), in the order it came.
+A hit report (a STIX sighting carrying Passerelle's hit extension) or a message about a hit (a
+note) goes to the hits inbox (``services.hits``): accepted from the agency it names as finder
+or author, on an alert this node issued or a hit it is party to; refused otherwise.
+
+Hits and revocations are applied first, then the other objects in one import (one
+transaction). Every object gets an outcome (``Received``), in the order it came.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from passerelle.domain.users import Role, User
 from passerelle.errors import Forbidden, InvalidStix, NotFound, PasserelleError
 from passerelle.interop.stix.bundles import ImportedObject
 from passerelle.interop.stix.extensions import RECORD
+from passerelle.interop.stix.hits import is_hit, is_hit_message, read_hit, read_message
 from passerelle.interop.stix.identifiers import KINDS_OF_TYPE, split_stix_id
 from passerelle.interop.stix.pipeline import read_in_chunks
 from passerelle.interop.stix.revocation import is_revocation
@@ -109,7 +114,9 @@ def receive(node: Node, partner: str, objects: Sequence[Mapping[str, Any]]) -> l
     live: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
     relayed = _relayed(node, partner, objects)
     for index, obj in enumerate(objects):
-        if is_revocation(obj):
+        if is_hit(obj) or is_hit_message(obj):
+            outcomes[index] = _hit(node, partner, obj)
+        elif is_revocation(obj):
             outcomes[index] = _revoke(node, caller, obj)
         else:
             owner = relayed.get(str(obj.get("id", "")), partner)
@@ -118,6 +125,24 @@ def receive(node: Node, partner: str, objects: Sequence[Mapping[str, Any]]) -> l
         outcomes.update(_import(node, caller if owner == partner
                                 else relay_caller(partner, owner), group))
     return [outcomes[index] for index in range(len(objects))]
+
+
+def _hit(node: Node, partner: str, obj: Mapping[str, Any]) -> Received:
+    """A hit report on one of this node's alerts, or a message about a hit."""
+    object_id, version = str(obj.get("id", "")), version_of(obj)
+    try:
+        if is_hit(obj):
+            report = read_hit(obj)
+            new = node.hits.receive_report(partner, report)
+            stored_as = report.id
+        else:
+            message = read_message(obj)
+            new = node.hits.receive_message(partner, message)
+            stored_as = message.id
+    except PasserelleError as error:
+        return Received(object_id, version, Outcome.REJECTED, None, str(error))
+    return Received(object_id, version, Outcome.STORED if new else Outcome.UNCHANGED,
+                    stored_as)
 
 
 def _named_owner(obj: Mapping[str, Any]) -> str | None:
@@ -201,7 +226,7 @@ def _import(node: Node, caller: Caller, live: list[tuple[int, Mapping[str, Any]]
         chunks = read_in_chunks(bundle, default_owner=caller.user.agency_id)
         outcomes = node.imports.import_stream(
             caller, _screened(chunks, live, node.settings.agency_id, candidates, done),
-            atomic=False)
+            atomic=False, receipt=True)
     except InvalidStix as error:  # the bundle we built is always well formed; defensive
         return {i: Received(str(o.get("id", "")), version_of(o), Outcome.REJECTED, None,
                             error.detail) for i, o in live}

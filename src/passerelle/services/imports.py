@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from passerelle.domain.audit import AuditAction, AuditEvent
-from passerelle.domain.policy import Action, decide
+from passerelle.domain.policy import Action, decide, decide_receipt
 from passerelle.domain.records import Record
 from passerelle.errors import PasserelleError
 from passerelle.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -65,10 +65,11 @@ class ImportService:
                  agency_id: str | None = None) -> None:
         self._transactions = transactions
         self._clock = clock
+        self._agency_id = agency_id or ""
         self._releases = ReleasePlanner(agency_id, clock) if agency_id else None
 
     def _screen(self, caller: Caller, candidates: Sequence[Record | PasserelleError],
-                offset: int, seen: set[str]
+                offset: int, seen: set[str], receipt: bool = False
                 ) -> tuple[list[ImportOutcome | None], list[tuple[int, Record]]]:
         outcomes: list[ImportOutcome | None] = [None] * len(candidates)
         accepted: list[tuple[int, Record]] = []
@@ -81,7 +82,8 @@ class ImportService:
                 outcomes[position] = ImportOutcome(index, candidate.id, ImportStatus.REJECTED,
                                                    "conflict", "id", "the same id twice in "
                                                    "one import")
-            elif not (verdict := decide(caller.user, candidate, Action.CREATE, today)):
+            elif not (verdict := decide_receipt(candidate, self._agency_id) if receipt
+                      else decide(caller.user, candidate, Action.CREATE, today)):
                 outcomes[position] = ImportOutcome(index, candidate.id, ImportStatus.REJECTED,
                                                    "forbidden", None, verdict.reason)
             else:
@@ -97,18 +99,21 @@ class ImportService:
 
     def import_stream(self, caller: Caller,
                       chunks: Iterable[Sequence[Record | PasserelleError]], *, atomic: bool,
-                      progress: Callable[[int], None] | None = None) -> list[ImportOutcome]:
+                      progress: Callable[[int], None] | None = None,
+                      receipt: bool = False) -> list[ImportOutcome]:
         """Like ``import_records`` for candidates that arrive in chunks (a large file being
         read): each chunk is stored as it comes, all in one transaction, so that reading the
         next chunk overlaps with storing this one. With ``atomic``, one rejection anywhere
-        rolls everything back and the valid objects are reported ``not_stored``."""
+        rolls everything back and the valid objects are reported ``not_stored``. With
+        ``receipt`` (records a partner's node sent), each record is checked with
+        ``policy.decide_receipt`` for this node's agency instead of the caller's reach."""
         caller.require(Action.CREATE)
         outcomes: list[ImportOutcome] = []
         seen: set[str] = set()
         rejected = False
         with self._transactions() as tx:
             for chunk in chunks:
-                placed, accepted = self._screen(caller, chunk, len(outcomes), seen)
+                placed, accepted = self._screen(caller, chunk, len(outcomes), seen, receipt)
                 rejected = rejected or len(accepted) < len(chunk)
                 if not (atomic and rejected):
                     self._store_chunk(tx, caller, accepted, placed, len(outcomes))

@@ -104,6 +104,12 @@ class OutboxService:
         self._listeners.append(callback)
         return lambda: self._listeners.remove(callback)
 
+    def notify_urgent(self) -> None:
+        """Wake the registered senders: urgent work was committed by ``enqueue_in`` in a
+        transaction of the caller's (a hit report, a reply)."""
+        for listener in list(self._listeners):
+            listener()
+
     def enqueue(self, partner: str, objects: Sequence[Mapping[str, Any]], *,
                 urgent: bool) -> list[OutboxItem]:
         """Add ``objects`` for ``partner`` in a transaction of their own (``enqueue_in`` when
@@ -117,8 +123,7 @@ class OutboxService:
             items = enqueue_in(tx, self._clock.now(), partner, objects, urgent=urgent)
             tx.commit()
         if urgent and items:
-            for listener in list(self._listeners):
-                listener()
+            self.notify_urgent()
         return items
 
     def due(self, limit: int = 100, partner: str | None = None) -> list[OutboxItem]:

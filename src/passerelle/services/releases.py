@@ -20,6 +20,11 @@ copy. So is a correction — a new version of a record the partner holds an earl
 recorded in the transfer register and audited as a disclosure (channel ``push``), in the same
 transaction too. The next pull serves the same version, which the partner's node takes as
 already held.
+
+A new alert of this node's own is pushed the same way to every partner that may have it,
+together with its subject (the person or document it is on), without waiting for the partners'
+next pull: a partner screens against it from the moment it arrives. An alert goes only where
+its subject may go too, since a partner could not match an alert without its subject.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import orjson
 
 from passerelle.domain.agencies import Agency
 from passerelle.domain.policy import decide_release
-from passerelle.domain.records import Record
+from passerelle.domain.records import Record, RecordKind
 from passerelle.domain.releases import Change, Release
 from passerelle.domain.transfers import (
     LegalBasis,
@@ -102,17 +107,24 @@ class ReleasePlanner:
         # Consents matter only for what this node received from another agency.
         received = tx.federation.consents_of(
             [r.id for r in records if r.owner_agency != sender.id])
+        subjects = self._subjects(tx, records)
         for record in records:
             before = {} if new else tx.federation.latest_changes(record.id)
             consents = received.get(record.id, frozenset())
+            subject = subjects.get(record.references[0]) if record.kind is RecordKind.ALERT \
+                else None
             for partner in partners:
                 previous = before.get(partner.id)
-                if self.allowed(record, sender, partner, consents, bases.get(partner.id),
-                                today):
+                basis = bases.get(partner.id)
+                if self.allowed(record, sender, partner, consents, basis, today) and (
+                        subject is None or self.allowed(subject, sender, partner, frozenset(),
+                                                        basis, today)):
                     if previous is not None and previous.change is Change.SHARED:
                         if previous.version == record.version:
                             continue  # already there
                         corrections.append((record, partner))
+                    elif subject is not None and record.owner_agency == sender.id:
+                        corrections += [(subject, partner), (record, partner)]
                     change = Change.SHARED
                 elif previous is not None and previous.change is Change.SHARED:
                     change = Change.WITHDRAWN
@@ -124,6 +136,13 @@ class ReleasePlanner:
         revocations_in(tx, self._clock.now(), entries)
         self._push_corrections(tx, sender, bases, corrections)
         return len(entries)
+
+    @staticmethod
+    def _subjects(tx: UnitOfWork, records: Sequence[Record]) -> dict[str, Record]:
+        """The subjects of the alerts among ``records``, as held (an alert whose subject is
+        not held is released with no subject check: it cannot match anything anyway)."""
+        wanted = sorted({r.references[0] for r in records if r.kind is RecordKind.ALERT})
+        return {r.id: r for r in tx.records.get_many(wanted)} if wanted else {}
 
     def _push_corrections(self, tx: UnitOfWork, sender: Agency, bases: dict[str, LegalBasis],
                           corrections: Sequence[tuple[Record, Agency]]) -> None:

@@ -33,6 +33,7 @@ class HitState:
     jobs: dict[str, tuple[ScreeningJob, tuple[dict[str, Any], ...]]] = field(default_factory=dict)
     candidates: dict[str, Candidate] = field(default_factory=dict)
     hits: dict[str, HitReport] = field(default_factory=dict)
+    marks: dict[str, int] = field(default_factory=dict)
 
 
 class _Rows(Generic[V]):
@@ -56,11 +57,19 @@ class MemoryScreeningRepository:
     def __init__(self, state: HitState) -> None:
         self._jobs = _Rows(state.jobs)
         self._candidates = _Rows(state.candidates)
+        self._marks = _Rows(state.marks)
 
     def apply_to(self, state: HitState) -> None:
         """Write this unit of work's changes to the committed state."""
         self._jobs.apply_to(state.jobs)
         self._candidates.apply_to(state.candidates)
+        self._marks.apply_to(state.marks)
+
+    def mark(self, name: str) -> int:
+        return self._marks.rows.get(name, 0)
+
+    def set_mark(self, name: str, seq: int) -> None:
+        self._marks.put(name, seq)
 
     def add_job(self, job: ScreeningJob, rows: Sequence[Mapping[str, Any]]) -> None:
         self._jobs.put(job.id, (job, tuple(dict(r) for r in rows)))

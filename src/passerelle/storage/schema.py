@@ -355,6 +355,16 @@ class ScreeningJobRow(Base):
     rows: Mapped[list[Any]] = mapped_column(json_type())
 
 
+class ScreeningMarkRow(Base):
+    """How far a follower of the audit log has worked (the screening of partners' records):
+    the seq of the last entry it handled, committed with what it made of them."""
+
+    __tablename__ = "screening_marks"
+
+    name: Mapped[str] = mapped_column(key_type(63), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+
+
 class CandidateRow(Base):
     """An automated match in the review queue (``domain.hits.Candidate``). ``check_key`` is
     unique per check and alert (a job's row, or a record's version): screening the same
@@ -442,6 +452,7 @@ PEERS = table(PeerRow)
 SEEN_NONCES = table(SeenNonceRow)
 OUTBOX = table(OutboxRow)
 SCREENING_JOBS = table(ScreeningJobRow)
+SCREENING_MARKS = table(ScreeningMarkRow)
 CANDIDATES = table(CandidateRow)
 HITS = table(HitRow)
 HIT_MESSAGES = table(HitMessageRow)

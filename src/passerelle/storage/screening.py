@@ -21,7 +21,7 @@ from passerelle.domain.hits import (
     JobStatus,
     ScreeningJob,
 )
-from passerelle.storage.schema import CANDIDATES, SCREENING_JOBS
+from passerelle.storage.schema import CANDIDATES, SCREENING_JOBS, SCREENING_MARKS
 
 IN_CHUNK = 500
 
@@ -162,3 +162,16 @@ class SqlScreeningRepository:
         counts = dict.fromkeys(CandidateStatus, 0)
         counts.update({CandidateStatus(row[0]): int(row[1]) for row in rows})
         return counts
+
+    def mark(self, name: str) -> int:
+        """How far the follower ``name`` has worked."""
+        seq = self._connection.execute(
+            select(SCREENING_MARKS.c.seq).where(SCREENING_MARKS.c.name == name)).scalar()
+        return int(seq or 0)
+
+    def set_mark(self, name: str, seq: int) -> None:
+        """Store how far the follower ``name`` has worked."""
+        changed = self._connection.execute(
+            update(SCREENING_MARKS).where(SCREENING_MARKS.c.name == name).values(seq=seq))
+        if changed.rowcount == 0:
+            self._connection.execute(insert(SCREENING_MARKS), [{"name": name, "seq": seq}])

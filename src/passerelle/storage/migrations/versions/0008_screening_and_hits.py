@@ -49,6 +49,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_screening_jobs")),
     )
     op.create_table(
+        "screening_marks",
+        sa.Column("name", _key(63), nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_screening_marks")),
+    )
+    op.create_table(
         "candidates",
         sa.Column("id", _key(64), nullable=False),
         sa.Column("check_key", _key(200), nullable=False),
@@ -109,5 +115,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("hit_messages", "hits", "candidates", "screening_jobs"):
+    for name in ("hit_messages", "hits", "candidates", "screening_marks", "screening_jobs"):
         op.drop_table(name)

@@ -5,22 +5,30 @@ agencies and an administrator, loads 200 fictional people when the node holds no
 the address and the demo logins, then serves. It is refused in production because the demo
 password is published.
 
+While serving, the node's background work runs in threads of the same process: the screening
+worker (started by the app) and, once the node has its key, the outbox sender that pushes
+alerts, hit reports, corrections and revocations to the partners.
+
 The web framework is imported only when serving, so that the other commands start quickly.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 import uvicorn
 from rich.markup import escape
 
-from passerelle.bootstrap import open_node
+from passerelle.bootstrap import load_node_key, open_node
 from passerelle.cli.context import load_settings, out
 from passerelle.cli.init import initialise
 from passerelle.cli.seed import print_logins, seed_with_progress
-from passerelle.errors import Forbidden
+from passerelle.errors import Conflict, Forbidden, InvalidKey
+from passerelle.federation.outbox import OutboxSender
 from passerelle.node import Node
 from passerelle.seeding import DEMO_PASSWORD, is_empty
 from passerelle.settings import Settings
@@ -28,6 +36,7 @@ from passerelle.settings import Settings
 DEMO_PEOPLE = 200
 DEMO_ADMIN = "admin"
 API_DOCS = "/api/v1/docs"  # passerelle.api.app serves its interactive docs here
+PUSH_INTERVAL_S = 0.5  # the sender is also woken at once by urgent work
 
 
 def _prepare_demo(settings: Settings) -> bool:
@@ -73,8 +82,33 @@ def serve_command(
 
     app = create_app(node)
     settle()
-    out().print(f"serving on {escape(url)} (Ctrl+C to stop)")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    with pushing(node, settings):
+        out().print(f"serving on {escape(url)} (Ctrl+C to stop)")
+        uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@contextmanager
+def pushing(node: Node, settings: Settings) -> Iterator[None]:
+    """While serving, push the outbox to the partners (alerts, hit reports, corrections,
+    revocations) from a thread, woken at once by urgent work; not without a node key (a
+    node not federated yet), which is said."""
+    try:
+        key = load_node_key(settings)
+    except (Conflict, InvalidKey) as error:
+        out().print(f"[yellow]not pushing to partners[/]: {escape(str(error))}")
+        yield
+        return
+    stop = threading.Event()
+    with OutboxSender(node, key) as sender:
+        thread = threading.Thread(target=sender.run_forever, args=(stop, PUSH_INTERVAL_S),
+                                  name="passerelle-outbox", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            sender.wake()
+            thread.join(10)
 
 
 def register(app: typer.Typer) -> None:

@@ -23,6 +23,7 @@ from passerelle.cli import (
     partners,
     peers,
     screen,
+    screening,
     seed,
     serve,
     taxii,
@@ -81,6 +82,7 @@ app.add_typer(partners.app, name="partner")
 app.add_typer(peers.app, name="peer")
 app.add_typer(taxii.app, name="taxii")
 app.add_typer(federation.app, name="federation")
+app.add_typer(screening.app, name="screening")
 
 
 def run() -> None:

@@ -3,6 +3,7 @@ the node behind it to check outcomes through the services."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,3 +36,24 @@ def node_of(database: Path) -> Iterator[Node]:
                         database_url=f"sqlite:///{database}")
     with opened(settings) as node:
         yield node
+
+
+def port_free(port: int) -> bool:
+    """Whether ``port`` can be bound on loopback now."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def four_free_ports() -> int | None:
+    """The first of four consecutive free loopback ports (None if none was found)."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            base = int(probe.getsockname()[1])
+        if base + 3 <= 65535 and all(port_free(base + i) for i in range(4)):
+            return base
+    return None

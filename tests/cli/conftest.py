@@ -15,7 +15,7 @@ from typer.testing import CliRunner, Result
 
 from passerelle.cli.main import app
 
-from .cli_support import ADMIN_PASSWORD, ENV, SEEDED_PEOPLE, Invoke, run_cli
+from .cli_support import ADMIN_PASSWORD, ENV, SEEDED_PEOPLE, Invoke, four_free_ports, run_cli
 
 
 def _template(folder: Path, *commands: tuple[str, ...]) -> Path:
@@ -71,3 +71,12 @@ def cli(database: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
         return CliRunner().invoke(app, list(args), input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture
+def base_port() -> int:
+    """The first of four consecutive free loopback ports (a local federation's)."""
+    base = four_free_ports()
+    if base is None:
+        pytest.fail("no four consecutive free ports on 127.0.0.1")
+    return base

@@ -35,32 +35,11 @@ from passerelle.federation.keys import NodeKey
 from passerelle.federation.signing_auth import SigningAuth
 from passerelle.seeding import DEMO_PASSWORD
 
-from .cli_support import Invoke
+from .cli_support import Invoke, port_free
 
 TAXII = {"Accept": "application/taxii+json;version=2.1"}
 PEOPLE = 5
 WAIT_S = 30.0
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-@pytest.fixture
-def base_port() -> int:
-    """The first of four consecutive free loopback ports."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = int(probe.getsockname()[1])
-        if base + 3 <= 65535 and all(_free(base + i) for i in range(4)):
-            return base
-    pytest.fail("no four consecutive free ports on 127.0.0.1")
 
 
 def options(folder: Path, base_port: int, **changes: Any) -> FederationOptions:
@@ -99,7 +78,7 @@ def test_up_serves_four_nodes_whose_taxii_answers_only_a_partners_signature(
         runner.join(WAIT_S)
     assert not runner.is_alive()
     assert federation.running == []
-    assert all(_free(base_port + i) for i in range(4)), "the ports were not released"
+    assert all(port_free(base_port + i) for i in range(4)), "the ports were not released"
 
 
 def trust_and_accounts(members: list[Member]) -> dict[str, Any]:
@@ -169,7 +148,7 @@ def test_a_port_in_use_is_refused_by_number_before_anything_is_written(
     assert f"port {base_port + 2}" in result.output
     assert "be node" in result.output
     assert not folder.exists()
-    assert _free(base_port), "the ports bound before the refusal were not released"
+    assert port_free(base_port), "the ports bound before the refusal were not released"
 
 
 def test_up_is_refused_in_production(cli: Invoke, tmp_path: Path, base_port: int,
@@ -214,7 +193,7 @@ def test_ctrl_c_stops_the_four_nodes_and_exits_0(cli: Invoke, tmp_path: Path,
     assert "amina.analyst" in result.output
     assert DEMO_PASSWORD in result.output
     assert "stopped" in result.output
-    assert all(_free(base_port + i) for i in range(4))
+    assert all(port_free(base_port + i) for i in range(4))
     assert not [t.name for t in threading.enumerate() if t.name.startswith("passerelle-")]
 
 

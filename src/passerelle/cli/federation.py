@@ -18,6 +18,7 @@ production, like ``serve --demo``: the demo password is published.
 from __future__ import annotations
 
 import signal
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +32,7 @@ from rich.table import Table
 
 from passerelle.api.federation_taxii import PAGE_SIZE_MAX
 from passerelle.bootstrap import load_node_key
+from passerelle.cli.alert_story import AlertStory
 from passerelle.cli.context import err, load_settings, opened_node, out
 from passerelle.cli.local_federation import (
     ADMIN,
@@ -48,6 +50,7 @@ from passerelle.seeding import DEMO_PASSWORD, DEMO_USERS, SeedSummary, seed
 
 API_DOCS = "/api/v1/docs"  # passerelle.api.app serves its interactive docs here
 TAXII_DISCOVERY = "taxii2/"  # below a node's TAXII base URL
+STORY_PEOPLE = 20  # sample people per node in the story: the story brings its own
 
 app = typer.Typer(help="Sync with partner nodes; a local federation of four nodes (fr, es, "
                   "be, ma) for development and demonstrations.", no_args_is_help=True)
@@ -203,3 +206,39 @@ def up_command(
         federation.stop()
     out().print(f"stopped; the databases stay in {escape(str(directory))} (--fresh starts "
                 "over)")
+
+
+@app.command("story")
+def story_command(
+    directory: Annotated[Path | None, typer.Option(
+        "--dir", file_okay=False, help="Folder of the four nodes' files (default: a new "
+        "temporary folder); its nodes are made afresh")] = None,
+    base_port: Annotated[int, typer.Option(
+        "--base-port", min=1, max=65532,
+        help="Port of the fr node; es, be and ma listen on the next three")] = 8200,
+    passengers: Annotated[int, typer.Option(
+        "--passengers", min=1, max=100_000,
+        help="Fictional passengers on the list ma screens")] = 2000,
+) -> None:
+    """Start a local federation and play the alert story over HTTP: fr's discreet check is
+    found at ma's border and the hit reported back to fr (docs/alerts.md). Exit 1 if a step
+    does not hold (development only)."""
+    if load_settings().environment == "production":
+        raise Forbidden("the local federation publishes its passwords: never in production")
+    folder = directory or Path(tempfile.mkdtemp(prefix="passerelle-story-"))
+    federation = Federation(FederationOptions(folder, base_port, STORY_PEOPLE, 0,
+                                              "127.0.0.1", fresh=True))
+    federation.bind()
+    try:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn())
+        with Progress(*columns, console=err()) as progress:
+            federation.prepare(_seeder(progress))
+        federation.start()
+        urls = {m.agency_id: m.url for m in federation.members}
+        report = AlertStory(urls, out().print, passengers).run()
+    finally:
+        federation.stop()
+    out().print(f"the four nodes' files stay in {escape(str(folder))}")
+    if not report.ok:
+        raise typer.Exit(1)

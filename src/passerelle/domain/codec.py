@@ -32,7 +32,7 @@ from passerelle.domain.records import (
     Report,
     check_record_id,
 )
-from passerelle.errors import InvalidDate, ValidationFailed
+from passerelle.errors import InvalidDate, InvalidMarking, ValidationFailed
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
@@ -176,7 +176,15 @@ _SCALARS: dict[Any, Reader] = {str: _text, bool: _boolean, int: _integer,
 
 
 def _enum_reader(kind: type[Enum]) -> Reader:
-    return lambda value: parse_enum(kind, value, "")
+    if kind.__module__ == parse_enum.__module__:
+        return lambda value: parse_enum(kind, value, "")  # a marking: InvalidMarking
+
+    def read(value: object) -> object:
+        try:
+            return parse_enum(kind, value, "")
+        except InvalidMarking as error:  # a choice of the details, not a marking
+            raise ValidationFailed(error.detail) from None
+    return read
 
 
 def _optional(inner: Reader) -> Reader:

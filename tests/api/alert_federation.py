@@ -81,12 +81,10 @@ class Federation:
         return self.apps[agency]
 
     def clients(self, base_url: str) -> httpx.Client:
+        """A client of the node at ``base_url``, refused while that node is ``offline``."""
         agency = base_url.removeprefix("http://").split(".")[0]
-        if agency in self.offline:
-            def refuse(request: httpx.Request) -> httpx.Response:
-                raise httpx.ConnectError("connection refused", request=request)
-            return httpx.Client(transport=httpx.MockTransport(refuse), base_url=base_url)
-        return TestClient(self.app(agency), base_url=base_url)
+        return httpx.Client(transport=_Switch(self, agency, TestClient(self.app(agency))),
+                            base_url=base_url)
 
     def client(self, agency: str) -> TestClient:
         """The agency's own API, for its users."""
@@ -127,6 +125,20 @@ class Federation:
             "the person notice the check.", T0 - dt.timedelta(days=1),
             T0 + dt.timedelta(days=365), Urgency.URGENT, grounds="fictional case file"))
         return subject, alert
+
+
+class _Switch(httpx.BaseTransport):
+    """The transport of a node's app, as if its server were down while it is ``offline``."""
+
+    def __init__(self, federation: Federation, agency: str, client: TestClient) -> None:
+        self._federation = federation
+        self._agency = agency
+        self._client = client
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self._agency in self._federation.offline:
+            raise httpx.ConnectError("connection refused", request=request)
+        return self._client.send(request)
 
 
 def shared_with(*agencies: str, tlp: Tlp = Tlp.AMBER, handling: HandlingCode = HandlingCode.H2,

@@ -15,8 +15,10 @@ from alert_federation import Federation, four_nodes, shared_with, youssef
 from api_support import problem
 
 from passerelle.domain.hits import Direction, HitReport, Sighting
+from passerelle.domain.records import RecordKind
 from passerelle.federation.outbox import OutboxSender
 from passerelle.interop.stix.hits import hit_object
+from passerelle.ports import RecordQuery
 
 TARGET = {"id": "PAX-1", "full_name": "يوسف الإدريسي", "date_of_birth": "1991-07-04",
           "nationality": ["MA"]}
@@ -169,3 +171,35 @@ def test_an_unanswered_hit_falls_overdue_after_twelve_hours(federation: Federati
     assert replied.status_code == 201, replied.text
     assert fr.get("/api/v1/hits/deadlines", headers=headers).json()["received_overdue"] == 0
     assert fr.get(f"/api/v1/hits/{hit_id}", headers=headers).json()["overdue"] is False
+
+
+def test_hits_confirmed_while_the_issuer_is_down_join_its_back_off(
+        federation: Federation) -> None:
+    federation.raise_alert("fr", youssef(), shared_with("ma"))
+    federation.push("fr")
+    ma = federation.nodes["ma"]
+    federation.offline.add("fr")
+    with OutboxSender(ma, federation.keys["ma"], federation.clients) as sender:
+        first = ma.outbox.enqueue("fr", [hit_object(_hit(federation))], urgent=True)
+        assert sender.run_once().failed == {"fr": 1}
+        later = ma.outbox.enqueue("fr", [hit_object(_hit(federation))], urgent=True)
+        held = sender.run_once()
+        assert held.failed == {}  # not attempted: it waits with the others
+        waiting = ma.outbox.get(later[0].id)
+        assert waiting is not None
+        assert waiting.attempts == 0
+        assert waiting.next_attempt_at > federation.clock.now()
+        assert len(first) == 1
+        federation.offline.clear()
+        federation.clock.advance(seconds=2)
+        assert sender.run_once().delivered == {"fr": 2}
+
+
+def _hit(federation: Federation) -> HitReport:
+    with federation.nodes["fr"].transactions() as tx:
+        alert_id = next(r.id for r in tx.records.search(
+            RecordQuery(kinds=frozenset({RecordKind.ALERT})), None, 10))
+    return HitReport(
+        id=f"hit--{uuid.uuid4()}", alert_id=alert_id, issuer="fr", finder="ma",
+        sighting=Sighting(federation.clock.now(), "Tanger Med", "ferry list", "none"),
+        reported_by="user:u-ma", reported_at=federation.clock.now(), direction=Direction.SENT)

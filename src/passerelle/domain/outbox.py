@@ -23,6 +23,10 @@ from typing import Any
 
 FIRST_RETRY = dt.timedelta(seconds=1)
 MAX_RETRY = dt.timedelta(minutes=5)
+PARTNER_MAX_RETRY = dt.timedelta(seconds=30)
+"""The longest wait before a partner that could not be reached is asked again: one request
+every 30 s costs nothing, and a hit report waiting for a partner that came back must not wait
+minutes. (An object a partner refuses waits up to ``MAX_RETRY``: its cause needs a person.)"""
 JITTER = 0.2
 """A retry comes up to this fraction of its delay early, so that items that failed together
 (a partner went down) do not all come due at the same microsecond."""
@@ -68,12 +72,12 @@ def version_of(obj: Mapping[str, Any]) -> str:
     return ""
 
 
-def retry_delay(item_id: str, attempts: int) -> dt.timedelta:
+def retry_delay(item_id: str, attempts: int, cap: dt.timedelta = MAX_RETRY) -> dt.timedelta:
     """How long to wait after the ``attempts``-th failed attempt (1 for the first): 1 s,
-    2 s, 4 s... up to 5 minutes, less up to 20 % (the same for the same item and attempt, so
-    that a retry is reproducible in tests and logs)."""
+    2 s, 4 s... up to ``cap`` (5 minutes), less up to 20 % (the same for the same item and
+    attempt, so that a retry is reproducible in tests and logs)."""
     exponent = max(attempts, 1) - 1
-    delay = MAX_RETRY if exponent >= 20 else min(FIRST_RETRY * (2 ** exponent), MAX_RETRY)
+    delay = cap if exponent >= 20 else min(FIRST_RETRY * (2 ** exponent), cap)
     digest = hashlib.sha256(f"{item_id}:{attempts}".encode()).digest()
     fraction = int.from_bytes(digest[:8], "big") / 2 ** 64
     return delay * (1 - JITTER * fraction)

@@ -27,6 +27,7 @@ partner's import would refuse the second as a duplicate): the later waits for th
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -99,6 +100,7 @@ class OutboxSender:
         self._batch = batch
         self._open: dict[str, httpx.Client] = {}
         self._failures: dict[str, int] = {}
+        self._down_until: dict[str, dt.datetime] = {}
         self._wake = threading.Event()
         self._next_purge = 0.0
 
@@ -150,9 +152,20 @@ class OutboxSender:
             batches = _by_partner(items)
             for current, batch in batches.items():
                 attempted.update(item.id for item in batch)
-                self._round(current, batch, report)
+                if not self._held(current):
+                    self._round(current, batch, report)
             if len(due) < self._batch and sum(map(len, batches.values())) == len(items):
                 return report  # nothing more was due, nothing was held back: no need to ask
+
+    def _held(self, partner: str) -> bool:
+        """Whether ``partner`` is in its back-off (it could not be reached): items enqueued
+        meanwhile join the back-off instead of each counting as one more failure, which
+        would stretch the back-off of a partner that is merely restarting."""
+        until = self._down_until.get(partner)
+        if until is None or self._node.clock.now() >= until:
+            return False
+        self._node.outbox.hold(partner, until)
+        return True
 
     def _purge(self) -> None:
         if time.monotonic() >= self._next_purge:
@@ -166,9 +179,11 @@ class OutboxSender:
         except _Failure as failure:
             self._fail(partner, [item.id for item in batch], str(failure), report)
             self._failures[partner] = self._failures.get(partner, 0) + 1
-            self._node.outbox.partner_down(partner, self._failures[partner])
+            self._down_until[partner] = self._node.outbox.partner_down(
+                partner, self._failures[partner])
             return
         self._failures.pop(partner, None)
+        self._down_until.pop(partner, None)
         delivered = {i.id for i in batch if (i.object_id, i.object_version) in confirmed}
         self._node.outbox.delivered(sorted(delivered))
         report.count(partner, len(delivered), 0)

@@ -26,7 +26,14 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from passerelle.domain.outbox import BATCH_DELAY, OutboxItem, retry_delay, short_error, version_of
+from passerelle.domain.outbox import (
+    BATCH_DELAY,
+    PARTNER_MAX_RETRY,
+    OutboxItem,
+    retry_delay,
+    short_error,
+    version_of,
+)
 from passerelle.domain.releases import Change, Release
 from passerelle.errors import NotFound, ValidationFailed
 from passerelle.interop.stix.identifiers import split_stix_id, stix_id
@@ -158,12 +165,19 @@ class OutboxService:
 
     def partner_down(self, partner: str, failures: int) -> dt.datetime:
         """``partner`` failed ``failures`` times in a row (could not be reached, answered
-        other than 202): none of its items is tried before its back-off; returns when."""
-        until = self._clock.now() + retry_delay(f"partner:{partner}", failures)
+        other than 202): none of its items is tried before its back-off (at most
+        ``PARTNER_MAX_RETRY``); returns when."""
+        until = self._clock.now() + retry_delay(f"partner:{partner}", failures,
+                                                PARTNER_MAX_RETRY)
+        self.hold(partner, until)
+        return until
+
+    def hold(self, partner: str, until: dt.datetime) -> None:
+        """Try none of ``partner``'s items before ``until`` (items enqueued during a
+        partner's back-off join it rather than each making an attempt of its own)."""
         with self._transactions() as tx:
             tx.outbox.postpone(partner, until)
             tx.commit()
-        return until
 
     def pending_counts(self) -> dict[str, int]:
         """Undelivered items per partner."""

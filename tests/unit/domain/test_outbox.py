@@ -50,3 +50,9 @@ def test_the_version_is_modified_then_created_then_empty() -> None:
 def test_a_long_error_is_cut() -> None:
     assert short_error("x" * 5) == "x" * 5
     assert len(short_error("x" * (ERROR_MAX * 3))) == ERROR_MAX
+
+
+def test_a_partner_that_cannot_be_reached_is_asked_again_within_thirty_seconds() -> None:
+    from passerelle.domain.outbox import PARTNER_MAX_RETRY
+    assert retry_delay("partner:fr", 30, PARTNER_MAX_RETRY) <= dt.timedelta(seconds=30)
+    assert retry_delay("partner:fr", 3, PARTNER_MAX_RETRY) == retry_delay("partner:fr", 3)

@@ -33,6 +33,10 @@ from passerelle.matching.model import Comparison, Feature, MatchingInputError, P
 from passerelle.ports import AuditQuery, RecordQuery, UnitOfWork, UnitOfWorkFactory
 
 PAGE = 2000
+BULK = 1000
+"""More alerts than this in one catch-up are indexed in bulk (a merge of the index's arrays,
+worth it for a load); fewer are added one by one, beside the arrays, as the matcher's
+incremental path does."""
 CHANGES = frozenset({AuditAction.COLLECTION, AuditAction.ALTERATION, AuditAction.ERASURE})
 DOCUMENT_SCORES = {DocumentAgreement.SAME: 0.99, DocumentAgreement.CONFUSED: 0.95,
                    DocumentAgreement.CHECK_DIGIT: 0.95}
@@ -153,7 +157,11 @@ class Watchlist:
             elif isinstance(subject.details, Document):
                 key = confusion_key(subject.details.number)
                 self._documents.setdefault(key, set()).add(record.id)
-        self._matcher.add_many(entries)
+        if len(entries) > BULK:
+            self._matcher.add_many(entries)  # one merge of the index's arrays
+        else:
+            for entry in entries:  # a few changes: filed beside the arrays, no merge
+                self._matcher.add(entry)
 
     def _drop(self, alert_id: str) -> None:
         watched = self._alerts.pop(alert_id, None)

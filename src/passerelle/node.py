@@ -6,6 +6,7 @@ repositories themselves. ``open_node`` is the one place that picks the storage a
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from passerelle.clock import SystemClock
@@ -71,7 +72,8 @@ class Node:
             outbox=outbox,
             notifications=notifications,
             watchlist=watchlist,
-            screening=ScreeningService(transactions, clock, agency, watchlist, notifications),
+            screening=ScreeningService(transactions, clock, agency, watchlist, notifications,
+                                       settings.screening_processes or os.cpu_count() or 1),
             review=ReviewService(transactions, clock, agency, notifications,
                                  outbox.notify_urgent),
             hits=HitService(transactions, clock, agency, notifications, outbox.notify_urgent),

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     session_hours: int = Field(8, ge=1, le=24, description="Lifetime of a web session")
     default_review_days: int = Field(
         365, ge=1, le=3650, description="Review date given to new personal-data records")
+    screening_processes: int = Field(
+        0, ge=0, le=64, description="Processes that screen a long traveller list (0: one "
+        "per CPU)")
     node_key_file: Path | None = Field(
         None, description="The node's Ed25519 signing key (PEM, mode 0600), created by "
         "`passerelle init`; default: next to the SQLite database (bootstrap.node_key_path)")

@@ -44,6 +44,10 @@ from passerelle.services.notifications import REVIEWERS, NoticeKind, Notificatio
 from passerelle.services.watchlist import Match, Watchlist, person_entry
 
 CHUNK = 200
+PARALLEL_FROM = 2000
+"""Lists of at least this many travellers left to screen are screened on every core
+(``matching.parallel``); shorter ones in the worker's own thread."""
+Batch = Callable[[Sequence[PersonEntry], dt.datetime], list[list[Match]]]
 PAGE = 2000
 RECORDS_MARK = "partner-records"
 ARRIVALS = frozenset({AuditAction.COLLECTION, AuditAction.ALTERATION})
@@ -82,12 +86,14 @@ class ScreeningService:
     """Screening for the node of ``agency_id`` (see the module docstring)."""
 
     def __init__(self, transactions: UnitOfWorkFactory, clock: Clock, agency_id: str,
-                 watchlist: Watchlist, notifications: Notifications) -> None:
+                 watchlist: Watchlist, notifications: Notifications,
+                 processes: int = 1) -> None:
         self._transactions = transactions
         self._clock = clock
         self._agency_id = agency_id
         self._watchlist = watchlist
         self._notifications = notifications
+        self._processes = max(1, processes)
 
     # -- lists ----------------------------------------------------------------------------
 
@@ -158,10 +164,13 @@ class ScreeningService:
             return job
         self._watchlist.catch_up()
         job = dataclasses.replace(job, status=JobStatus.RUNNING)
-        for start in range(job.done, len(rows), CHUNK):
-            job = self._chunk(job, rows, start)
-            if progress is not None:
-                progress(job)
+        workers = self._processes if len(rows) - job.done >= PARALLEL_FROM else 1
+        chunk = CHUNK * workers
+        with self._watchlist.batch(workers) as screen:
+            for start in range(job.done, len(rows), chunk):
+                job = self._chunk(job, rows, start, chunk, screen)
+                if progress is not None:
+                    progress(job)
         job = dataclasses.replace(job, status=JobStatus.DONE, finished_at=self._clock.now())
         with self._transactions() as tx:
             tx.screening.update_job(job)
@@ -173,19 +182,18 @@ class ScreeningService:
             progress(job)
         return job
 
-    def _chunk(self, job: ScreeningJob, rows: Sequence[Mapping[str, Any]],
-               start: int) -> ScreeningJob:
+    def _chunk(self, job: ScreeningJob, rows: Sequence[Mapping[str, Any]], start: int,
+               size: int, screen: Batch) -> ScreeningJob:
         now = self._clock.now()
-        found: list[Candidate] = []
-        for row_number in range(start, min(start + CHUNK, len(rows))):
-            row = rows[row_number]
-            for match in self._watchlist.screen_person(row_entry(row), now):
-                found.append(candidate_of(match, CheckSource.LIST, dict(row), now,
-                                          job_id=job.id, row=row_number))
+        end = min(start + size, len(rows))
+        matches = screen([row_entry(row) for row in rows[start:end]], now)
+        found = [candidate_of(match, CheckSource.LIST, dict(rows[row_number]), now,
+                              job_id=job.id, row=row_number)
+                 for row_number, row_matches in zip(range(start, end), matches, strict=True)
+                 for match in row_matches]
         with self._transactions() as tx:
             added = tx.screening.add_candidates(found)
-            job = dataclasses.replace(job, done=min(start + CHUNK, len(rows)),
-                                      candidates=job.candidates + added)
+            job = dataclasses.replace(job, done=end, candidates=job.candidates + added)
             tx.screening.update_job(job)
             tx.commit()
         self._announce(found, added)

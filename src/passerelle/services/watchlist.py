@@ -22,14 +22,16 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from passerelle.domain.audit import AuditAction
 from passerelle.domain.records import Alert, Document, Person, Record, RecordKind
 from passerelle.matching.documents import DocumentAgreement, compare_documents, confusion_key
 from passerelle.matching.matcher import Matcher
-from passerelle.matching.model import Comparison, Feature, MatchingInputError, PersonEntry
+from passerelle.matching.model import Comparison, Feature, Hit, MatchingInputError, PersonEntry
+from passerelle.matching.parallel import can_fork, forked_queries
 from passerelle.ports import AuditQuery, RecordQuery, UnitOfWork, UnitOfWorkFactory
 
 PAGE = 2000
@@ -192,6 +194,35 @@ class Watchlist:
                                                   entry.document_country)
         return [m for m in found if m.watched.alert.active_at(at)
                 and m.watched.record.owner_agency != exclude_owner]
+
+    @contextmanager
+    def batch(self, workers: int) -> Iterator[Callable[[Sequence[PersonEntry], dt.datetime],
+                                                      list[list[Match]]]]:
+        """A function screening many people at once, across ``workers`` processes forked
+        from the index as it is now (``matching.parallel``); each hit is checked against
+        the watchlist as it is when the batch returns, so an alert withdrawn meanwhile
+        raises nothing (one raised meanwhile is seen by the next batch opened)."""
+        if workers < 2 or not can_fork():
+            yield lambda entries, at: [self.screen_person(e, at) for e in entries]
+            return
+        with self._lock:  # no change to the index while it is copied
+            forked = forked_queries(self._matcher, workers)
+            answer = forked.__enter__()
+        try:
+            yield lambda entries, at: [self._resolve(entry, hits, at) for entry, hits
+                                       in zip(entries, answer(entries), strict=True)]
+        finally:
+            forked.__exit__(None, None, None)
+
+    def _resolve(self, entry: PersonEntry, hits: Sequence[Hit], at: dt.datetime
+                 ) -> list[Match]:
+        with self._lock:
+            found = [Match(self._alerts[h.entry_id], h.comparison) for h in hits
+                     if h.entry_id in self._alerts]
+            if entry.document_number.strip():
+                found += self._documents_matching(entry.document_number,
+                                                  entry.document_country)
+        return [m for m in found if m.watched.alert.active_at(at)]
 
     def screen_document(self, document: Document, at: dt.datetime, *,
                         exclude_owner: str | None = None) -> list[Match]:

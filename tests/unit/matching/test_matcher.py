@@ -190,3 +190,16 @@ def test_an_indexed_entry_keeps_each_of_its_nationalities_and_aliases() -> None:
                             nationalities=("MA",))
     [hit] = matcher.query(traveller, threshold=0.0)
     assert "nationality: shared (MA)" in hit.explanation
+
+
+def test_forked_workers_answer_as_this_process_does(matcher: Matcher) -> None:
+    from passerelle.matching.parallel import forked_queries
+    people = PeopleGenerator(seed=5)
+    entries = [as_entry(people.variant_of(people.person(key), 1), f"t-{key}")
+               for key in range(60)]
+    expected = [matcher.query(entry) for entry in entries]
+    with forked_queries(matcher, 2) as answer:
+        assert answer(entries) == expected
+        assert answer(entries[:3]) == expected[:3]
+    with forked_queries(matcher, 1) as answer:
+        assert answer(entries) == expected

@@ -20,6 +20,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -33,7 +35,7 @@ from passerelle.api.federation_taxii import ROOT, collection_id
 from passerelle.bootstrap import node_caller
 from passerelle.clock import SystemClock
 from passerelle.domain.agencies import DEFAULT_AGENCIES
-from passerelle.federation.keys import NodeKey
+from passerelle.federation.keys import NodeKey, ensure_node_key
 from passerelle.federation.pull import TAXII
 from passerelle.federation.signing_auth import SigningAuth
 from passerelle.node import Node
@@ -62,15 +64,19 @@ class BenchNode:
         return self.node.settings.agency_id
 
 
-def make_node(db: Database, agency: str) -> BenchNode:
-    """A node of ``agency`` on the migrated database ``db``, the default agencies registered."""
+def make_node(db: Database, agency: str, key_file: Path | None = None) -> BenchNode:
+    """A node of ``agency`` on the migrated database ``db``, the default agencies registered.
+
+    Its key is generated in memory, or, with ``key_file``, read from that file (created first
+    if need be) and named in the node's settings, where ``passerelle serve`` looks for it."""
     settings = Settings(environment="development", agency_id=agency, database_url=db.url,
-                        secret_key=SECRET_KEY, audit_key=AUDIT_KEY)
+                        secret_key=SECRET_KEY, audit_key=AUDIT_KEY, node_key_file=key_file)
     clock = SystemClock()
     transactions = SqlUnitOfWorkFactory(db.engine, settings.audit_key.encode(), clock)
     node = Node.build(settings, transactions, clock)
     node.accounts.register_agencies(list(DEFAULT_AGENCIES))
-    return BenchNode(node, NodeKey.generate())
+    key = NodeKey.generate() if key_file is None else ensure_node_key(key_file)[0]
+    return BenchNode(node, key)
 
 
 def trust(node: BenchNode, partner: BenchNode, taxii_url: str) -> None:
@@ -130,6 +136,22 @@ def _serve_node(url: str, backend: Backend, agency: str, port: int) -> None:
     uvicorn.run(app, host=LOOPBACK, port=port, log_level="warning", access_log=False)
 
 
+def await_health(base: str, process: BaseProcess, name: str, poll_s: float = 0.1) -> None:
+    """Wait until the node served by ``process`` at ``base`` answers its health check; kill
+    the process and stop the benchmark if it dies or takes longer than ``START_TIMEOUT_S``."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            if httpx.get(f"{base}api/v1/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if not process.is_alive() or time.monotonic() > deadline:
+            process.kill()
+            raise SystemExit(f"the {name} server did not start")
+        time.sleep(poll_s)
+
+
 @contextmanager
 def served_apart(db: Database, agency: str) -> Iterator[str]:
     """Serve the node of ``agency`` on ``db`` from a process of its own, as a partner's node
@@ -143,17 +165,7 @@ def served_apart(db: Database, agency: str) -> Iterator[str]:
         target=_serve_node, args=(db.url, db.backend, agency, port), name=agency, daemon=True)
     child.start()
     base = f"http://{LOOPBACK}:{port}/"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        try:
-            if httpx.get(f"{base}api/v1/health", timeout=1.0).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if not child.is_alive() or time.monotonic() > deadline:
-            child.kill()
-            raise SystemExit(f"the {agency} server did not start")
-        time.sleep(0.1)
+    await_health(base, child, agency)
     try:
         yield base
     finally:

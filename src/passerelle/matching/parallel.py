@@ -8,8 +8,8 @@ not seen by the workers: whoever holds a batch open decides what a stale hit mea
 screening service checks each hit against the watchlist as it is when the batch returns).
 
 The workers only compute: they touch no database, no lock and no file of the parent. Fork is
-used where the platform has it (Linux); elsewhere, and for ``workers < 2``, the queries run in
-this process.
+used where the platform has it (Linux) and the process may have children (not a daemonic
+worker); otherwise, and for ``workers < 2``, the queries run in this process.
 """
 
 from __future__ import annotations
@@ -42,8 +42,10 @@ def _answer_in_worker(entries: Sequence[PersonEntry]) -> list[list[Hit]]:
 
 
 def can_fork() -> bool:
-    """Whether this platform forks processes."""
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether this process may fork workers: the platform forks, and this process is not
+    itself a daemonic worker (which multiprocessing forbids to have children)."""
+    return ("fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon)
 
 
 @contextmanager

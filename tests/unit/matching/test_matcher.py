@@ -203,3 +203,15 @@ def test_forked_workers_answer_as_this_process_does(matcher: Matcher) -> None:
         assert answer(entries[:3]) == expected[:3]
     with forked_queries(matcher, 1) as answer:
         assert answer(entries) == expected
+
+
+def test_a_daemonic_process_screens_in_its_own_thread_instead_of_forking(
+        matcher: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    from passerelle.matching import parallel
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True, raising=False)
+    assert not parallel.can_fork()
+    entry = as_entry(PeopleGenerator(seed=5).person(1), "t-1")
+    with parallel.forked_queries(matcher, 2) as answer:
+        assert answer([entry]) == [matcher.query(entry)]

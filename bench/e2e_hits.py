@@ -91,6 +91,7 @@ from passerelle.services.screening import RECORDS_MARK
 from passerelle.synthetic import PeopleGenerator
 
 TARGETS = {"queue_s": 60.0, "hit_p99_ms": 1000.0}
+SCREENING_TIMEOUT_S = 900.0  # fifteen times the target: the worker failed if it takes longer
 READING = "end-to-end benchmark on synthetic, fictional travellers and alerts"
 AGREEMENT = ("fictional bilateral police cooperation agreement, Art. 12",
              "counter-terrorism cooperation between the four partners")
@@ -218,8 +219,8 @@ def warm_up(nodes: Nodes, seed: int) -> float:
     row = {"id": "WARM-UP", "full_name": f"{person.name.given} {person.name.family}"}
     fr_job = _submit(nodes.fr_analyst, "warm-up", [row])
     ma_job = _submit(nodes.ma_analyst, "warm-up", [row])
-    _wait_job(nodes.fr_analyst, None, fr_job, 600.0)
-    _wait_job(nodes.ma_reviewer, nodes.ma_events, ma_job, 600.0)
+    _wait_job(nodes.fr_analyst, None, fr_job, SCREENING_TIMEOUT_S)
+    _wait_job(nodes.ma_reviewer, nodes.ma_events, ma_job, SCREENING_TIMEOUT_S)
     return time.perf_counter() - started
 
 
@@ -230,7 +231,7 @@ def screen(nodes: Nodes, rows: list[dict[str, Any]], planted: dict[str, Planted]
     started = time.perf_counter()
     job_id = _submit(nodes.ma_analyst, "AT 0981 Paris-Casablanca (benchmark)", rows)
     uploaded = time.perf_counter()
-    done = _wait_job(nodes.ma_reviewer, nodes.ma_events, job_id, 3600.0)
+    done = _wait_job(nodes.ma_reviewer, nodes.ma_events, job_id, SCREENING_TIMEOUT_S)
     job = nodes.ma_analyst.ok("GET", f"/screenings/{job_id}").json()
     queue = [c for c in nodes.ma_reviewer.every("/candidates") if c["job_id"] == job_id]
     if len(queue) != job["candidates"] or job["done"] != len(rows):

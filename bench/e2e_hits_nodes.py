@@ -77,8 +77,10 @@ class ServedNode:
     def start(self) -> float:
         """Start serving; the seconds until the node answered its health check."""
         started = time.perf_counter()
+        # Not daemonic, as `passerelle serve` is not: a daemonic process may not fork the
+        # processes that screen long lists on every core (matching.parallel).
         process = multiprocessing.get_context("spawn").Process(
-            target=_serve, args=self._args, name=f"passerelle-{self.agency}", daemon=True)
+            target=_serve, args=self._args, name=f"passerelle-{self.agency}", daemon=False)
         process.start()
         self._process = process
         await_health(self.base, process, self.agency, poll_s=0.05)

@@ -116,7 +116,16 @@ def decide_transfer(record: Record, sender: Agency, partner: Agency,
     Only the transfer law is decided here; releasability, TLP, handling codes and consents
     are :func:`passerelle.domain.policy.decide_release`'s.
     """
-    if not holds_personal_data(record) or not crosses_border(sender, partner):
+    if not holds_personal_data(record):
+        return ALLOW
+    return decide_personal_transfer(sender, partner, basis, today)
+
+
+def decide_personal_transfer(sender: Agency, partner: Agency, basis: LegalBasis | None,
+                             today: dt.date) -> Decision:
+    """May personal data (a record, a hit report, a reply about a hit) go to ``partner``
+    under the recorded ``basis``?"""
+    if not crosses_border(sender, partner):
         return ALLOW
     if basis is None:
         return Decision(False, f"no legal basis is recorded for transfers of personal data "

@@ -30,6 +30,7 @@ from passerelle.domain.transfers import (
     BasisKind,
     TransferRecord,
     crosses_border,
+    decide_personal_transfer,
     digest_of,
     disclosure_of,
 )
@@ -73,10 +74,9 @@ def send_in(tx: UnitOfWork, now: dt.datetime, sender: str, partner: str,
         raise NotFound(f"no agency {partner}", field="issuer")
     crossing = crosses_border(sending, receiving)
     basis = tx.federation.basis(partner)
-    if crossing and (basis is None or basis.kind is BasisKind.EU_DIRECTIVE
-                     or not basis.in_force(now.date())):
-        raise NoLegalBasis(f"no legal basis in force is recorded for personal data going to "
-                           f"{partner} ({receiving.country})", field="issuer")
+    decision = decide_personal_transfer(sending, receiving, basis, now.date())
+    if not decision:
+        raise NoLegalBasis(decision.reason, field="issuer")
     kind = (basis.kind if crossing and basis is not None else BasisKind.EU_DIRECTIVE)
     transfer = TransferRecord(
         id=f"transfer--{uuid.uuid4()}", at=now, sender=sender, recipient=partner,

@@ -194,13 +194,7 @@ class Watchlist:
                 hits = self._matcher.query(entry)
             except MatchingInputError:
                 hits = []
-            found = [Match(self._alerts[h.entry_id], h.comparison) for h in hits
-                     if h.entry_id in self._alerts]
-            if entry.document_number.strip():
-                found += self._documents_matching(entry.document_number,
-                                                  entry.document_country)
-        return [m for m in found if m.watched.alert.active_at(at)
-                and m.watched.record.owner_agency != exclude_owner]
+            return self._resolve(entry, hits, at, exclude_owner)
 
     @contextmanager
     def batch(self, workers: int) -> Iterator[Callable[[Sequence[PersonEntry], dt.datetime],
@@ -221,15 +215,18 @@ class Watchlist:
         finally:
             forked.__exit__(None, None, None)
 
-    def _resolve(self, entry: PersonEntry, hits: Sequence[Hit], at: dt.datetime
-                 ) -> list[Match]:
+    def _resolve(self, entry: PersonEntry, hits: Sequence[Hit], at: dt.datetime,
+                 exclude_owner: str | None = None) -> list[Match]:
+        """The matches of ``hits`` (and of the entry's document) against the watchlist as
+        it is now, active at ``at`` and not issued by ``exclude_owner``."""
         with self._lock:
             found = [Match(self._alerts[h.entry_id], h.comparison) for h in hits
                      if h.entry_id in self._alerts]
             if entry.document_number.strip():
                 found += self._documents_matching(entry.document_number,
                                                   entry.document_country)
-        return [m for m in found if m.watched.alert.active_at(at)]
+        return [m for m in found if m.watched.alert.active_at(at)
+                and m.watched.record.owner_agency != exclude_owner]
 
     def screen_document(self, document: Document, at: dt.datetime, *,
                         exclude_owner: str | None = None) -> list[Match]:

@@ -151,15 +151,14 @@ def test_a_partner_cannot_erase_or_forge_what_it_does_not_own(
 def test_each_bad_object_is_a_failure_that_does_not_stop_the_others(
         client: TestClient, node: Node, keys: dict[str, NodeKey], clock: MovableClock) -> None:
     good = spanish_record(Organisation("Red ficticia Ebro"), clock)
-    unsupported: dict[str, Any] = {
+    unsupported: dict[str, Any] = {  # a domain object with no creation time
         "type": "malware", "spec_version": "2.1",
         "id": "malware--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061",
-        "created": "2026-03-01T00:00:00.000Z", "modified": "2026-03-01T00:00:00.000Z",
-        "name": "fictional", "is_family": False}
+        "modified": "2026-03-01T00:00:00.000Z", "name": "fictional", "is_family": False}
     answer = post(client, keys["es"], clock, [unsupported, stix(good)])
     body = answer.json()
     assert (body["success_count"], body["failure_count"]) == (1, 1)
-    assert "unsupported type" in outcomes(body, "failures")[unsupported["id"]]
+    assert "created is required" in outcomes(body, "failures")[unsupported["id"]]
     assert held(node, good.id) is not None
 
 

@@ -8,6 +8,7 @@ actually exchange.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from hypothesis import strategies as st
 
@@ -38,6 +39,7 @@ from passerelle.domain.records import (
     RecordKind,
     Relationship,
     Report,
+    StixObject,
     SubjectCategory,
     Urgency,
 )
@@ -73,13 +75,39 @@ agencies = st.sampled_from(AGENCIES)
 countries = st.sampled_from(COUNTRIES)
 
 
+KEPT_TYPES = ("threat-actor", "campaign", "intrusion-set", "attack-pattern")
+"""STIX types Passerelle keeps as received (records of kind ``object``, named by their STIX id)."""
+
+
+def _prefix(kind: RecordKind, stix_type: str) -> str:
+    return stix_type if kind is RecordKind.OBJECT else kind.value
+
+
 def record_ids(*kinds: RecordKind) -> st.SearchStrategy[str]:
     """Ids of records of ``kinds`` (any kind when none is given)."""
     choices = kinds or tuple(RecordKind)
-    return st.builds(lambda k, u: f"{k.value}--{u}", st.sampled_from(choices), st.uuids(version=4))
+    return st.builds(lambda k, t, u: f"{_prefix(k, t)}--{u}", st.sampled_from(choices),
+                     st.sampled_from(KEPT_TYPES), st.uuids(version=4))
 
 
 linkable = record_ids(*(k for k in RecordKind if k is not RecordKind.RELATIONSHIP))
+participants = record_ids(*(k for k in RecordKind
+                            if k not in (RecordKind.RELATIONSHIP, RecordKind.OBJECT)))
+
+
+@st.composite
+def kept_objects(draw: st.DrawFn, record_id: str, created: dt.datetime,
+                 modified: dt.datetime) -> StixObject:
+    """A STIX object of a type Passerelle does not model, named ``record_id`` (its TLP marking
+    is the record's, not part of what is kept)."""
+    stix_type = record_id.partition("--")[0]
+    def stamp(value: dt.datetime) -> str:
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    obj = {"type": stix_type, "spec_version": "2.1", "id": record_id, "created": stamp(created),
+           "modified": stamp(modified), "name": draw(non_blank),
+           "labels": draw(st.lists(non_blank, min_size=1, max_size=2))}
+    return StixObject(stix_type, json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
 
 
 @st.composite
@@ -169,7 +197,7 @@ def events(draw: st.DrawFn) -> Event:
         place=draw(text),
         country=draw(st.none() | countries),
         description=draw(text),
-        participants=draw(st.lists(record_ids(), max_size=4).map(tuple)),
+        participants=draw(st.lists(participants, max_size=4).map(tuple)),
     )
 
 
@@ -244,11 +272,14 @@ def records(draw: st.DrawFn, kind: RecordKind | None = None) -> Record:
     created = draw(timestamps)
     modified = created + draw(st.timedeltas(min_value=dt.timedelta(0),
                                             max_value=dt.timedelta(days=400)))
+    record_id = draw(record_ids(kind))
+    marks = draw(markings(pap=kind is RecordKind.INDICATOR))
     return Record(
-        id=draw(record_ids(kind)),
+        id=record_id,
         owner_agency=draw(agencies),
-        markings=draw(markings(pap=kind is RecordKind.INDICATOR)),
-        details=draw(DETAILS[kind]),
+        markings=marks,
+        details=draw(kept_objects(record_id, created, modified)
+                     if kind is RecordKind.OBJECT else DETAILS[kind]),
         version=draw(st.integers(min_value=1, max_value=10_000)),
         created_at=created,
         modified_at=modified,

@@ -62,12 +62,15 @@ def test_person_without_subject_category_is_refused_naming_it() -> None:
     assert "Art. 6" in error.detail
 
 
-def test_other_producers_individual_lacks_a_subject_category() -> None:
+def test_other_producers_individual_is_kept_as_received_and_is_personal_data() -> None:
     obj = {"type": "identity", "spec_version": "2.1",
            "id": "identity--a9119a87-6576-46af-bfd7-4fbe55926671",
            "created": "2015-05-15T09:12:16.432Z", "modified": "2015-05-15T09:12:16.432Z",
            "name": "Someone", "identity_class": "individual"}
-    assert _error(obj, "").field == f"extensions.{PERSON.id}.subject_category"
+    record = stix_to_record(obj, default_owner="es")
+    assert record.kind is RecordKind.OBJECT  # no LED Art. 6 category: not guessed
+    assert record.id == obj["id"]
+    assert record.holds_personal_data
 
 
 @pytest.mark.parametrize("value", ["1991-13", "1991-02-30", "91-07-01", "1991/07/01", 1991])
@@ -97,14 +100,28 @@ def test_id_of_another_type_is_refused() -> None:
     assert _error(obj).field == "objects[3].id"
 
 
-def test_unmodelled_type_is_named_unsupported() -> None:
+def test_unmodelled_type_is_kept_not_refused() -> None:
     obj = {"type": "malware", "spec_version": "2.1",
            "id": "malware--fdd60b30-b67c-41e3-b0b9-f01faf20d111",
            "created": "2016-04-06T20:06:37.000Z", "modified": "2016-04-06T20:06:37.000Z",
            "name": "Poison Ivy", "is_family": True}
-    error = _error(obj)
-    assert error.field == "objects[3].type"
-    assert "unsupported type" in error.detail
+    record = stix_to_record(obj, default_owner="es")
+    assert record.kind is RecordKind.OBJECT
+    assert json.loads(record.details.content) == obj  # type: ignore[union-attr]
+    assert not record.holds_personal_data
+
+
+def test_kept_object_without_created_is_refused_naming_it() -> None:
+    obj = {"type": "malware", "spec_version": "2.1",
+           "id": "malware--fdd60b30-b67c-41e3-b0b9-f01faf20d111", "is_family": True}
+    assert _error(obj).field == "objects[3].created"
+
+
+def test_custom_type_named_like_a_record_kind_is_refused() -> None:
+    obj = {"type": "person", "spec_version": "2.1",
+           "id": "person--fdd60b30-b67c-41e3-b0b9-f01faf20d111",
+           "created": "2016-04-06T20:06:37.000Z", "modified": "2016-04-06T20:06:37.000Z"}
+    assert _error(obj).field == "objects[3].type"
 
 
 def test_extension_claiming_another_kind_is_refused() -> None:
@@ -131,10 +148,19 @@ def test_tlp_red_without_recipients_is_refused_naming_them() -> None:
     assert _error(obj).field == f"objects[3].extensions.{RECORD.id}.recipients"
 
 
-def test_marking_that_is_not_tlp_cannot_be_kept_on_a_record() -> None:
+def test_marking_that_is_not_tlp_is_kept_with_the_record() -> None:
     obj = _stix(PERSON_ID)
     obj["object_marking_refs"].append(UNKNOWN_MARKING)
-    assert _error(obj).field == "objects[3].object_marking_refs[1]"
+    record = stix_to_record(obj, default_owner="es")
+    assert json.loads(record.extras)["stix"]["object_marking_refs"] == [UNKNOWN_MARKING]
+
+
+def test_marking_the_bundle_does_not_define_is_refused() -> None:
+    obj = _stix(PERSON_ID)
+    obj["object_marking_refs"].append(UNKNOWN_MARKING)
+    with pytest.raises(InvalidStix) as caught:
+        check_object(obj, path="objects[3]", markings=known_markings([]))
+    assert caught.value.field == "objects[3].object_marking_refs[1]"
 
 
 def test_two_tlp_levels_are_ambiguous() -> None:
@@ -180,13 +206,14 @@ def test_record_refs_disagreeing_with_stix_references_are_refused() -> None:
     assert _error(obj).field == f"objects[3].extensions.{RECORD.id}.record_refs[0]"
 
 
-def test_report_reference_to_an_unmodelled_object_is_named() -> None:
+def test_report_reference_to_an_unmodelled_object_names_the_kept_object() -> None:
     obj = _stix(REPORT_ID)
     del obj["extensions"][RECORD.id]["record_refs"]
     obj["object_refs"].append("malware--fdd60b30-b67c-41e3-b0b9-f01faf20d111")
     kinds = {stix_id(PERSON_ID): RecordKind.PERSON,
              stix_id(ORGANISATION_ID): RecordKind.ORGANISATION}
-    assert _error(obj, kinds=kinds).field == "objects[3].object_refs[4]"
+    record = stix_to_record(obj, default_owner="es", kinds=kinds)
+    assert record.references[-1] == "malware--fdd60b30-b67c-41e3-b0b9-f01faf20d111"
 
 
 def test_reference_to_an_identity_of_unknown_kind_is_refused() -> None:
@@ -254,7 +281,8 @@ def test_one_bad_object_does_not_stop_the_others() -> None:
 @pytest.mark.parametrize(("data", "field"), [
     (b"{not json", "bundle"),
     (b"[]", "bundle"),
-    (json.dumps({"type": "report", "id": "report--1"}).encode(), "type"),
+    (json.dumps({"type": "report", "id": "report--1"}).encode(), "id"),
+    (json.dumps({"type": "report"}).encode(), "type"),
     (json.dumps({"type": "bundle", "id": "bundle--6f1d8c2a-3b4e-4f5a-9c6d-7e8f9a0b1c2d",
                  "spec_version": "2.0", "objects": []}).encode(), "spec_version"),
     (json.dumps(_bundle()).replace("[]", '["x"]').encode(), "objects[0]"),

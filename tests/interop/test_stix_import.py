@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from passerelle.domain.markings import Tlp
-from passerelle.domain.records import Indicator, Organisation, RecordKind
+from passerelle.domain.records import Indicator, Organisation, RecordKind, Relationship
 from passerelle.errors import InvalidStix
 from passerelle.interop.stix import check_object, import_bundle, known_markings, stix_to_record
 from passerelle.interop.stix.bundles import ImportedObject
@@ -53,28 +52,32 @@ def test_indicators_and_organisations_become_records(shared_stix: Path, name: st
 
 
 @pytest.mark.parametrize("name", EXAMPLE_BUNDLES)
-def test_unmodelled_types_get_an_unsupported_type_error(shared_stix: Path, name: str) -> None:
+def test_unmodelled_types_are_kept_as_received(shared_stix: Path, name: str) -> None:
     objects = json.loads((shared_stix / name).read_text())["objects"]
     results = _import(shared_stix, name)
     for obj, result in zip(objects, results, strict=True):
+        assert result.error is None, result.error
         if obj["type"] not in {"identity", "indicator", "report", "relationship"}:
-            assert result.error is not None
-            assert result.error.field == f"objects[{result.index}].type"
-            assert "unsupported type" in result.error.detail
+            assert result.record is not None
+            assert result.record.kind is RecordKind.OBJECT
+            assert result.record.id == obj["id"]
+            assert json.loads(result.record.details.content) == obj  # type: ignore[union-attr]
 
 
-def test_apt1_individuals_are_refused_for_lack_of_a_subject_category(shared_stix: Path) -> None:
+def test_apt1_individuals_without_a_subject_category_are_kept_as_personal_data(
+        shared_stix: Path) -> None:
     results = _import(shared_stix, "apt1.json")
-    refused = [r.error for r in results if r.error and "subject_category" in str(r.error.field)]
-    assert len(refused) == 4
+    kept = [r.record for r in results if r.record and r.record.id.startswith("identity--")]
+    assert len(kept) == 4
+    assert all(r.kind is RecordKind.OBJECT and r.holds_personal_data for r in kept)
 
 
-def test_relationship_to_unmodelled_object_names_the_reference(shared_stix: Path) -> None:
+def test_relationship_to_unmodelled_object_refers_to_the_kept_object(shared_stix: Path) -> None:
     results = _import(shared_stix, "indicator-to-campaign-relationship.json")
-    outcomes = Counter("record" if r.record else str(r.error.field) if r.error else "context"
-                       for r in results)
-    assert outcomes == Counter({"record": 1, "objects[0].type": 1,
-                                "objects[2].target_ref": 1})
+    relationship = results[2].record
+    assert relationship is not None
+    assert isinstance(relationship.details, Relationship)
+    assert relationship.details.target == results[0].stix_id  # the campaign, by its STIX id
 
 
 def test_imported_indicator_keeps_pattern_and_validity(shared_stix: Path) -> None:
@@ -116,11 +119,11 @@ def test_tlp1_marking_is_read_as_its_tlp2_successor(marking: str, tlp: Tlp) -> N
     assert stix_to_record(_tlp1_indicator(marking), default_owner="es").markings.tlp is tlp
 
 
-def test_tlp1_red_without_passerelle_recipients_is_refused() -> None:
+def test_tlp1_red_of_another_producer_is_for_the_holding_agency_only() -> None:
     red = next(m for m, t in TLP1_MARKING_IDS.items() if t is Tlp.RED)
-    with pytest.raises(InvalidStix) as caught:
-        stix_to_record(_tlp1_indicator(red), default_owner="es")
-    assert caught.value.field == "object_marking_refs"
+    record = stix_to_record(_tlp1_indicator(red), default_owner="es")
+    assert record.markings.tlp is Tlp.RED
+    assert record.markings.recipients == frozenset({"agency:es"})
 
 
 def test_relationship_of_another_producer_learns_identity_kinds_from_its_bundle() -> None:

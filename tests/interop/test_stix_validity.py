@@ -114,8 +114,10 @@ SCHEMA_DIGESTS = {
     # PUBLISHED / modified) in extensions.py, then update the digest.
     # 1.1.0 (2026-12-06): the alert kind in record.json's kind and record_refs, and
     # x-passerelle-alert among event.json's participant_refs.
-    ("passerelle-record", "1.1.0"):
-        "cda0630865158b338b150f9c64ed7e9a4c9bf8bb53b75dbddf9f8bfb5a5b97df",
+    # passerelle-record 1.2.0 (2026-12-06): the object kind (STIX objects kept as received),
+    # any STIX id in record_refs, producer_ref.
+    ("passerelle-record", "1.2.0"):
+        "4819f1e24f6546a9a7afe56e856eae4dd7ceb8376d5a00c6078d0f32a066a1be",
     ("passerelle-person", "1.0.0"):
         "c9ffa4f26e8e1e550206d986bb6065da91564cba5a2fbf8f486ffde7cae693b7",
     ("passerelle-organisation", "1.0.0"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import json
 
 from passerelle.domain.markings import Markings, Pap
 from passerelle.domain.records import (
@@ -23,6 +24,7 @@ from passerelle.domain.records import (
     RecordKind,
     Relationship,
     Report,
+    StixObject,
     SubjectCategory,
 )
 
@@ -77,13 +79,26 @@ class Samples:
         return self.record(Alert(category, subject, "report the encounter discreetly",
                                  T0, T0 + dt.timedelta(days=365), grounds="fictional case"))
 
+    def kept(self, stix_type: str = "threat-actor") -> Record:
+        """A STIX object of a type Passerelle does not model, kept as received."""
+        record_id = self.record_id(RecordKind.PERSON).replace("person--", f"{stix_type}--")
+        content = json.dumps({"type": stix_type, "spec_version": "2.1", "id": record_id,
+                              "created": "2026-01-01T00:00:00.000Z",
+                              "modified": "2026-01-01T00:00:00.000Z",
+                              "name": "Fictional Crew", "x_partner_score": 70},
+                             separators=(",", ":"))
+        return Record(id=record_id, owner_agency="fr", markings=Markings(),
+                      details=StixObject(stix_type, content), created_at=T0, modified_at=T0,
+                      created_by="user:u-analyst", modified_by="user:u-analyst",
+                      extras='{"misp":{"uuid":"x"}}')
+
     def one_of_each_kind(self) -> list[Record]:
         person = self.person("Karim", "Benali", original=("كريم بن علي",), aliases=("Abu Samir",))
         document = self.document("X1234567", holder=person.id)
         return [person, document, self.organisation("Red Meridian Collective"),
                 self.event(T0 - dt.timedelta(days=3)), self.report(T0 - dt.timedelta(days=2)),
                 self.indicator(T0 - dt.timedelta(days=1)),
-                self.relationship(person.id, document.id), self.alert(person.id)]
+                self.relationship(person.id, document.id), self.alert(person.id), self.kept()]
 
 
 def next_version(record: Record, details: Details | None = None, *,

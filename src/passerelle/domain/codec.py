@@ -30,6 +30,7 @@ from passerelle.domain.records import (
     RecordKind,
     Relationship,
     Report,
+    StixObject,
     check_record_id,
 )
 from passerelle.errors import InvalidDate, InvalidMarking, ValidationFailed
@@ -45,6 +46,7 @@ DETAILS_CLASS: dict[RecordKind, type[Any]] = {
     RecordKind.INDICATOR: Indicator,
     RecordKind.RELATIONSHIP: Relationship,
     RecordKind.ALERT: Alert,
+    RecordKind.OBJECT: StixObject,
 }
 
 
@@ -123,6 +125,7 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         "modified_by": record.modified_by,
         "markings": markings_to_dict(record.markings),
         "details": dataclass_to_dict(record.details),
+        **({"extras": record.extras} if record.extras else {}),
     }
 
 
@@ -296,7 +299,8 @@ def record_from_dict(data: object) -> Record:
     kind = check_record_id(record_id if isinstance(record_id, str) else repr(record_id))
     envelope = {
         k: data[k]
-        for k in ("version", "created_at", "modified_at", "created_by", "modified_by")
+        for k in ("version", "created_at", "modified_at", "created_by", "modified_by",
+                  "extras")
         if k in data
     }
     owner = data.get("owner_agency")
@@ -317,7 +321,7 @@ def record_from_dict(data: object) -> Record:
 
 
 _ENVELOPE = {"version": _integer, "created_at": _timestamp, "modified_at": _timestamp,
-             "created_by": _text, "modified_by": _text}
+             "created_by": _text, "modified_by": _text, "extras": _text}
 
 
 def _read_envelope(envelope: dict[str, Any]) -> dict[str, Any]:

@@ -30,6 +30,7 @@ class RecordKind(str, Enum):
     INDICATOR = "indicator"
     RELATIONSHIP = "relationship"
     ALERT = "alert"
+    OBJECT = "object"  # a STIX object of a type Passerelle does not model, kept as received
 
 
 class SubjectCategory(str, Enum):
@@ -74,6 +75,7 @@ class EventType(str, Enum):
 
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+_PATTERN_TYPE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
 _ID = re.compile(
     r"^(person|document|organisation|event|report|indicator|relationship|alert)--"
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -87,11 +89,31 @@ def check_country(code: str, field_name: str) -> None:
         raise ValidationFailed(f"{code!r} is not an ISO 3166-1 alpha-2 code", field=field_name)
 
 
+_OBJECT_ID = re.compile(
+    r"^([a-z][a-z0-9-]*[a-z0-9])--"
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+)
+RESERVED_TYPES = frozenset({
+    *(kind.value for kind in RecordKind), "bundle", "x-passerelle-document",
+    "x-passerelle-event", "x-passerelle-alert",
+})
+"""Prefixes that never name a kept STIX object: the record kinds' own, and the STIX types of
+the kinds Passerelle models as new objects."""
+
+
 def check_record_id(record_id: str, field_name: str = "id") -> RecordKind:
-    """Validate a record identifier and return the kind its prefix names."""
-    if not isinstance(record_id, str) or not _ID.match(record_id):
-        raise ValidationFailed(f"{record_id!r} is not a record identifier", field=field_name)
-    return RecordKind(record_id.split("--", 1)[0])
+    """Validate a record identifier and return the kind its prefix names.
+
+    A kept STIX object (kind ``object``) is named by its STIX id, ``<stix type>--<uuid>``,
+    so that references to it read the same in Passerelle and in STIX.
+    """
+    if isinstance(record_id, str):
+        if _ID.match(record_id):
+            return RecordKind(record_id.split("--", 1)[0])
+        found = _OBJECT_ID.match(record_id)
+        if found is not None and found.group(1) not in RESERVED_TYPES:
+            return RecordKind.OBJECT
+    raise ValidationFailed(f"{record_id!r} is not a record identifier", field=field_name)
 
 
 def new_record_id(kind: RecordKind) -> str:
@@ -215,7 +237,8 @@ class Report:
 
 @dataclass(frozen=True, slots=True)
 class Indicator:
-    """A cyber indicator written as a STIX pattern."""
+    """A cyber indicator: a STIX pattern, or a pattern in another language STIX names
+    (``pattern_type``: sigma, snort, suricata, yara, pcre...), kept as written."""
 
     pattern: str
     valid_from: dt.datetime
@@ -223,10 +246,15 @@ class Indicator:
     description: str = ""
     indicator_types: tuple[str, ...] = ()
     valid_until: dt.datetime | None = None
+    pattern_type: str = "stix"
 
     def __post_init__(self) -> None:
-        _text(self.pattern, "pattern", required=True, limit=10_000)
-        if not (self.pattern.startswith("[") and self.pattern.rstrip().endswith("]")):
+        _text(self.pattern, "pattern", required=True, limit=100_000)
+        if not _PATTERN_TYPE.match(self.pattern_type):
+            raise ValidationFailed("a pattern language in lower case (stix, sigma, yara...)",
+                                   field="pattern_type")
+        if self.pattern_type == "stix" and not (
+                self.pattern.startswith("[") and self.pattern.rstrip().endswith("]")):
             raise ValidationFailed("a STIX pattern is written in [brackets]", field="pattern")
         if self.valid_until is not None and self.valid_until <= self.valid_from:
             raise ValidationFailed("must be after valid_from", field="valid_until")
@@ -324,8 +352,44 @@ class Alert:
         return self.status is AlertStatus.ACTIVE and self.valid_from <= at < self.valid_until
 
 
+MAX_OBJECT = 4_000_000
+"""Characters of a kept STIX object's JSON text."""
+
+
+@dataclass(frozen=True, slots=True)
+class StixObject:
+    """A STIX object of a type Passerelle does not model (a threat actor, a malware, a
+    campaign, a partner's custom object...), kept exactly as received and given back unchanged.
+
+    ``content`` is the object's JSON text; its ``type`` and ``id`` are the record's. Its markings
+    are enforced like any record's; Passerelle does not read its references or its other
+    properties. An individual's ``identity`` kept this way (no data-subject category was sent
+    with it) is personal data all the same.
+    """
+
+    stix_type: str
+    content: str
+
+    def __post_init__(self) -> None:
+        if self.stix_type in RESERVED_TYPES or not _OBJECT_ID.match(f"{self.stix_type}--"
+                                                                      f"{_NIL_UUID}"):
+            raise ValidationFailed(f"{self.stix_type!r} is not a STIX type Passerelle keeps "
+                                   "as received", field="stix_type")
+        if len(self.content) > MAX_OBJECT:
+            raise ValidationFailed(f"at most {MAX_OBJECT} characters", field="content")
+        if not self.content.startswith("{") or not self.content.rstrip().endswith("}"):
+            raise ValidationFailed("must be the JSON text of one STIX object", field="content")
+
+    @property
+    def personal(self) -> bool:
+        """Whether the object describes an individual (an ``identity`` of class individual)."""
+        return self.stix_type == "identity" and '"individual"' in self.content
+
+
+_NIL_UUID = "00000000-0000-0000-0000-000000000000"
+
 Details = (Person | Document | Organisation | Event | Report | Indicator | Relationship
-           | Alert)
+           | Alert | StixObject)
 
 KIND_OF: dict[type[object], RecordKind] = {
     Person: RecordKind.PERSON,
@@ -336,6 +400,7 @@ KIND_OF: dict[type[object], RecordKind] = {
     Indicator: RecordKind.INDICATOR,
     Relationship: RecordKind.RELATIONSHIP,
     Alert: RecordKind.ALERT,
+    StixObject: RecordKind.OBJECT,
 }
 
 
@@ -352,11 +417,24 @@ class Record:
     modified_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     created_by: str = ""
     modified_by: str = ""
+    extras: str = ""
+    """What the record's source said that Passerelle does not model, as a JSON object text
+    keyed by format (``{"stix": {...}, "misp": {...}}``): custom properties, other producers'
+    extensions, external references, MISP tags and galaxies. Kept and written back on export
+    in the same format, never interpreted; empty when there is nothing to keep."""
 
     def __post_init__(self) -> None:
         if check_record_id(self.id) is not self.kind:
             raise ValidationFailed(f"the identifier must start with {self.kind.value}--",
                                    field="id")
+        if isinstance(self.details, StixObject) and \
+                not self.id.startswith(f"{self.details.stix_type}--"):
+            raise ValidationFailed(f"a kept {self.details.stix_type} is named "
+                                   f"{self.details.stix_type}--<uuid>", field="id")
+        if self.extras and not (self.extras.startswith("{") and self.extras.endswith("}")):
+            raise ValidationFailed("must be the JSON text of an object", field="extras")
+        if len(self.extras) > MAX_OBJECT:
+            raise ValidationFailed(f"at most {MAX_OBJECT} characters", field="extras")
         if self.markings.pap is not None and self.kind is not RecordKind.INDICATOR:
             raise InvalidMarking("PAP applies to indicators only", field="markings.pap")
         if self.version < 1:
@@ -371,6 +449,8 @@ class Record:
     def holds_personal_data(self) -> bool:
         """Records about people (their documents, the alerts on them) are personal data:
         consulting them needs a justification and they fall due for review."""
+        if isinstance(self.details, StixObject):
+            return self.details.personal
         return self.kind in (RecordKind.PERSON, RecordKind.DOCUMENT, RecordKind.ALERT)
 
     @property

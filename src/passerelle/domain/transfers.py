@@ -105,8 +105,9 @@ def crosses_border(sender: Agency, partner: Agency) -> bool:
 
 
 def holds_personal_data(record: Record) -> bool:
-    """Whether the record is about an identifiable person (person or identity document)."""
-    return record.kind in PERSONAL_KINDS
+    """Whether the record is about an identifiable person (a person, their document, an alert
+    on them, an individual kept as received)."""
+    return record.holds_personal_data
 
 
 def decide_transfer(record: Record, sender: Agency, partner: Agency,

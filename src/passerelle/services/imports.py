@@ -69,16 +69,19 @@ class ImportService:
         self._releases = ReleasePlanner(agency_id, clock) if agency_id else None
 
     def _screen(self, caller: Caller, candidates: Sequence[Record | PasserelleError],
-                offset: int, seen: set[str], receipt: bool = False
+                offset: int, seen: set[int], receipt: bool = False
                 ) -> tuple[list[ImportOutcome | None], list[tuple[int, Record]]]:
         outcomes: list[ImportOutcome | None] = [None] * len(candidates)
         accepted: list[tuple[int, Record]] = []
         today = self._clock.now().date()
         for position, candidate in enumerate(candidates):
             index = offset + position
+            if isinstance(candidate, Record) and not receipt and not candidate.created_by:
+                # Another producer's object: created in Passerelle by whoever imports it.
+                candidate = replace(candidate, created_by=caller.user.id)
             if isinstance(candidate, PasserelleError):
                 outcomes[position] = _rejected(index, None, candidate)
-            elif candidate.id in seen:
+            elif hash(candidate.id) in seen:  # ids' hashes: 8 bytes each, not the ids
                 outcomes[position] = ImportOutcome(index, candidate.id, ImportStatus.REJECTED,
                                                    "conflict", "id", "the same id twice in "
                                                    "one import")
@@ -87,7 +90,7 @@ class ImportService:
                 outcomes[position] = ImportOutcome(index, candidate.id, ImportStatus.REJECTED,
                                                    "forbidden", None, verdict.reason)
             else:
-                seen.add(candidate.id)
+                seen.add(hash(candidate.id))
                 accepted.append((position, candidate))
         return outcomes, accepted
 
@@ -100,24 +103,37 @@ class ImportService:
     def import_stream(self, caller: Caller,
                       chunks: Iterable[Sequence[Record | PasserelleError]], *, atomic: bool,
                       progress: Callable[[int], None] | None = None,
-                      receipt: bool = False) -> list[ImportOutcome]:
+                      receipt: bool = False,
+                      on_outcomes: Callable[[list[ImportOutcome]], None] | None = None,
+                      ) -> list[ImportOutcome]:
         """Like ``import_records`` for candidates that arrive in chunks (a large file being
         read): each chunk is stored as it comes, all in one transaction, so that reading the
         next chunk overlaps with storing this one. With ``atomic``, one rejection anywhere
         rolls everything back and the valid objects are reported ``not_stored``. With
         ``receipt`` (records a partner's node sent), each record is checked with
-        ``policy.decide_receipt`` for this node's agency instead of the caller's reach."""
+        ``policy.decide_receipt`` for this node's agency instead of the caller's reach.
+
+        With ``on_outcomes`` (a file of millions of objects), each chunk's outcomes are handed
+        to it as they come and not kept: the import holds one chunk in memory, and returns
+        nothing. They are the outcomes as stored; if an atomic import is then abandoned, the
+        caller knows it from the rejections it was handed."""
         caller.require(Action.CREATE)
         outcomes: list[ImportOutcome] = []
-        seen: set[str] = set()
+        seen: set[int] = set()
         rejected = False
+        offset = 0
         with self._transactions() as tx:
             for chunk in chunks:
-                placed, accepted = self._screen(caller, chunk, len(outcomes), seen, receipt)
+                placed, accepted = self._screen(caller, chunk, offset, seen, receipt)
                 rejected = rejected or len(accepted) < len(chunk)
                 if not (atomic and rejected):
-                    self._store_chunk(tx, caller, accepted, placed, len(outcomes))
-                outcomes.extend(o for o in placed if o is not None)
+                    self._store_chunk(tx, caller, accepted, placed, offset)
+                offset += len(chunk)
+                found = [o for o in placed if o is not None]
+                if on_outcomes is not None:
+                    on_outcomes(found)
+                else:
+                    outcomes.extend(found)
                 if progress is not None:
                     progress(len(chunk))
             if atomic and rejected:
@@ -153,8 +169,11 @@ class ImportService:
         if previous is None:
             fresh.append(record)
             return ImportOutcome(index, record.id, ImportStatus.CREATED)
-        if record.version <= previous.version:
+        if record.version <= previous.version and (
+                record.version > 1 or record.modified_at <= previous.modified_at):
             return ImportOutcome(index, record.id, ImportStatus.UNCHANGED)
+        # A later version, or another producer's object (always version 1: STIX versions by
+        # its ``modified``) modified since it was stored.
         if not decide(caller.user, previous, Action.EDIT, self._clock.now().date()):
             return ImportOutcome(index, record.id, ImportStatus.REJECTED, "forbidden", None,
                                  "may not change the stored record")

@@ -37,7 +37,8 @@ from passerelle.ports import Clock, RecordQuery, UnitOfWork, UnitOfWorkFactory
 from passerelle.services.caller import Caller
 from passerelle.services.releases import ReleasePlanner
 
-PERSONAL_KINDS = frozenset({RecordKind.PERSON, RecordKind.DOCUMENT, RecordKind.ALERT})
+PERSONAL_KINDS = frozenset({RecordKind.PERSON, RecordKind.DOCUMENT, RecordKind.ALERT,
+                            RecordKind.OBJECT})  # a kept identity may be an individual
 PERSONAL_DETAILS = (Person, Document)
 SCAN_BATCHES = 20  # a page scans at most this many batches before returning what it has
 

@@ -10,28 +10,20 @@ Nothing is stored here; the caller's service decides, in one transaction, what t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Final
+from dataclasses import dataclass, replace
+from typing import Any
 
 import orjson
 
+from passerelle.domain.markings import HandlingCode
 from passerelle.domain.records import Record, RecordKind
 from passerelle.errors import InvalidStix
-from passerelle.interop.stix.extensions import RECORD, is_passerelle_identity
-from passerelle.interop.stix.identifiers import KINDS_OF_TYPE, split_stix_id
+from passerelle.interop.stix.extensions import EXTENSION_BY_ID, RECORD, is_passerelle_identity
+from passerelle.interop.stix.identifiers import split_stix_id
+from passerelle.interop.stix.kept import OBSERVABLE_TYPES, check_keepable, kept_kind
 from passerelle.interop.stix.place import Place
 from passerelle.interop.stix.reader import IDENTITY_KINDS, stix_to_record
 from passerelle.interop.stix.tlp import TLP_OF_MARKING
-
-CONTEXT_TYPES: Final = frozenset({"marking-definition", "extension-definition"})
-"""Objects that describe other objects and are not records themselves."""
-
-OBSERVABLE_TYPES: Final = frozenset({
-    "artifact", "autonomous-system", "directory", "domain-name", "email-addr", "email-message",
-    "file", "ipv4-addr", "ipv6-addr", "mac-addr", "mutex", "network-traffic", "process",
-    "software", "url", "user-account", "windows-registry-key", "x509-certificate",
-})
-"""STIX 2.1 cyber observables, which may omit ``spec_version`` (it then means 2.1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +51,9 @@ def read_bundle(data: bytes | str | Mapping[str, Any]) -> list[tuple[int, dict[s
     document = _parse(data) if isinstance(data, bytes | str) else data
     if not isinstance(document, Mapping):
         raise InvalidStix("a STIX bundle is a JSON object", field="bundle")
+    if document.get("type") not in ("bundle", None) and "id" in document:
+        split_stix_id(document["id"], "id")
+        return [(0, dict(document))]  # one object on its own, read as a bundle of one
     if document.get("type") != "bundle":
         raise InvalidStix(f"type {document.get('type')!r}: expected a bundle", field="type")
     if split_stix_id(document.get("id"), "id")[0] != "bundle":
@@ -110,9 +105,7 @@ def check_object(obj: Mapping[str, Any], *, path: str, markings: frozenset[str])
         raise InvalidStix(f"spec_version {version!r}: Passerelle reads STIX 2.1",
                           field=place.at("spec_version"))
     _check_markings(obj, place, markings)
-    if stix_type not in KINDS_OF_TYPE and stix_type not in CONTEXT_TYPES:
-        raise InvalidStix(f"unsupported type: Passerelle does not model {stix_type!r} objects",
-                          field=place.at("type"))
+    check_keepable(stix_type, place)
 
 
 def _check_markings(obj: Mapping[str, Any], place: Place, markings: frozenset[str]) -> None:
@@ -130,8 +123,17 @@ def _check_markings(obj: Mapping[str, Any], place: Place, markings: frozenset[st
 
 
 def is_context(obj: Mapping[str, Any]) -> bool:
-    """True for objects that describe records rather than being records."""
-    return obj.get("type") in CONTEXT_TYPES or is_passerelle_identity(dict(obj))
+    """True for objects that describe records rather than being records, and that Passerelle
+    writes itself into every bundle: the TLP marking-definitions, its extension-definitions,
+    its identity and the agencies'. Other producers' marking-definitions (a statement, their
+    own marking) and extension-definitions are kept as received, to go out with the objects
+    that use them."""
+    stix_type = obj.get("type")
+    if stix_type == "marking-definition":
+        return obj.get("id") in TLP_OF_MARKING
+    if stix_type == "extension-definition":
+        return obj.get("id") in EXTENSION_BY_ID
+    return is_passerelle_identity(dict(obj))
 
 
 def identity_kinds(objects: Iterable[Mapping[str, Any]]) -> dict[str, RecordKind]:
@@ -145,7 +147,9 @@ def identity_kinds(objects: Iterable[Mapping[str, Any]]) -> dict[str, RecordKind
             stix_type, uid = split_stix_id(obj.get("id"), "id")
         except InvalidStix:
             continue
-        kind = _declared_kind(obj) or IDENTITY_KINDS.get(str(obj.get("identity_class")))
+        kind = _declared_kind(obj) or (
+            RecordKind.OBJECT if kept_kind(dict(obj))
+            else IDENTITY_KINDS.get(str(obj.get("identity_class"))))
         if kind is not None:
             kinds[f"{stix_type}--{uid}"] = kind
     return kinds
@@ -170,32 +174,72 @@ def import_bundle(
     return reader.read(0, len(reader))
 
 
-class BundleReader:
-    """The objects of one bundle, read range by range (what a parallel reader hands out)."""
+class ObjectReader:
+    """Reads objects one at a time, knowing what their bundle defines: the markings it may
+    use and the kind of each identity (see ``BundleReader`` for unknown markings)."""
 
-    def __init__(self, entries: list[tuple[int, dict[str, Any]]], default_owner: str) -> None:
+    def __init__(self, markings: frozenset[str], kinds: Mapping[str, RecordKind],
+                 default_owner: str, *, restrict_unknown: bool = False) -> None:
+        self._markings = markings
+        self._kinds = kinds
+        self._owner = default_owner
+        self._restrict = restrict_unknown
+
+    def read_one(self, index: int, obj: dict[str, Any]) -> ImportedObject:
+        """The object at ``index`` of its bundle: a record, context, or an error."""
+        path = f"objects[{index}]"
+        stix_id = obj.get("id") if isinstance(obj.get("id"), str) else None
+        try:
+            unknown = unknown_markings(obj, self._markings) if self._restrict else frozenset()
+            check_object(obj, path=path, markings=self._markings | unknown)
+            if is_context(obj):
+                return ImportedObject(index, stix_id)
+            record = stix_to_record(obj, default_owner=self._owner, path=path,
+                                    kinds=self._kinds)
+            if unknown:
+                record = restricted(record)
+            return ImportedObject(index, stix_id, record=record)
+        except InvalidStix as error:
+            return ImportedObject(index, stix_id, error=error)
+
+
+class BundleReader:
+    """The objects of one bundle, read range by range (what a parallel reader hands out).
+
+    A marking that is neither TLP nor defined in the bundle cannot be honoured: the object is
+    refused, naming the reference. With ``restrict_unknown=True`` (an operator's explicit choice)
+    it is kept instead, the reference travelling with it unchanged, and the record is held at
+    handling code H2 at least: not passed on without its provider's permission.
+    """
+
+    def __init__(self, entries: list[tuple[int, dict[str, Any]]], default_owner: str,
+                 *, restrict_unknown: bool = False) -> None:
         objects = [obj for _, obj in entries]
         self._entries = entries
-        self._owner = default_owner
-        self._markings = known_markings(objects)
-        self._kinds = identity_kinds(objects)
+        self._reader = ObjectReader(known_markings(objects), identity_kinds(objects),
+                                    default_owner, restrict_unknown=restrict_unknown)
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def read(self, start: int, end: int) -> list[ImportedObject]:
         """The objects at positions ``start`` to ``end`` (exclusive)."""
-        return [self._read_one(index, obj) for index, obj in self._entries[start:end]]
+        return [self._reader.read_one(index, obj) for index, obj in self._entries[start:end]]
 
-    def _read_one(self, index: int, obj: dict[str, Any]) -> ImportedObject:
-        path = f"objects[{index}]"
-        stix_id = obj.get("id") if isinstance(obj.get("id"), str) else None
-        try:
-            check_object(obj, path=path, markings=self._markings)
-            if is_context(obj):
-                return ImportedObject(index, stix_id)
-            record = stix_to_record(obj, default_owner=self._owner, path=path,
-                                    kinds=self._kinds)
-            return ImportedObject(index, stix_id, record=record)
-        except InvalidStix as error:
-            return ImportedObject(index, stix_id, error=error)
+
+def unknown_markings(obj: Mapping[str, Any], known: frozenset[str]) -> frozenset[str]:
+    """The marking refs of ``obj`` (object-level and granular) that ``known`` does not hold."""
+    refs = obj.get("object_marking_refs", [])
+    found = [ref for ref in refs if isinstance(ref, str)] if isinstance(refs, list) else []
+    granular = obj.get("granular_markings", [])
+    if isinstance(granular, list):
+        found += [g["marking_ref"] for g in granular
+                  if isinstance(g, dict) and isinstance(g.get("marking_ref"), str)]
+    return frozenset(found) - known
+
+
+def restricted(record: Record) -> Record:
+    """``record`` held at handling code H2 at least (see ``BundleReader``)."""
+    if record.markings.handling_code in (HandlingCode.H2, HandlingCode.H3):
+        return record
+    return replace(record, markings=replace(record.markings, handling_code=HandlingCode.H2))

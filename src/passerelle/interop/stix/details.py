@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from passerelle.domain.records import RecordKind
+from passerelle.domain.records import RESERVED_TYPES, RecordKind
 from passerelle.errors import InvalidStix
 from passerelle.interop.stix.extensions import (
     EMPTY_REPORT_REF,
@@ -47,12 +47,18 @@ class Refs:
         """The record id of the STIX id ``value`` (found at ``field``)."""
         stix_type, uid = split_stix_id(value, field)
         options = KINDS_OF_TYPE.get(stix_type, ())
-        if not options:
-            raise InvalidStix(f"refers to an object of type {stix_type!r}, which Passerelle "
-                              "does not model", field=field)
+        if not options or stix_type == "identity":
+            options = (*options, RecordKind.OBJECT)  # kept as received (interop.stix.kept)
         if self._declared is not None:
-            return self._declared_ref(self._declared, uid, options)
+            return self._declared_ref(self._declared, stix_type, uid, options)
         kind = self._kinds.get(f"{stix_type}--{uid}")
+        if kind is None and options == (RecordKind.OBJECT,):
+            kind = RecordKind.OBJECT
+        if kind is RecordKind.OBJECT:
+            if stix_type in RESERVED_TYPES:
+                raise InvalidStix(f"type {stix_type!r} is reserved by Passerelle's record "
+                                  "kinds", field=field)
+            return f"{stix_type}--{uid}"
         if kind is None and len(options) == 1:
             kind = options[0]
         if kind is None and prefer in options:
@@ -62,7 +68,7 @@ class Refs:
                               "send the identity in the same bundle", field=field)
         return f"{kind.value}--{uid}"
 
-    def _declared_ref(self, declared_refs: list[Any], uid: str,
+    def _declared_ref(self, declared_refs: list[Any], stix_type: str, uid: str,
                       options: tuple[RecordKind, ...]) -> str:
         index, self._used = self._used, self._used + 1
         if index >= len(declared_refs):
@@ -70,6 +76,9 @@ class Refs:
         declared = declared_refs[index]
         kind, _, declared_uid = declared.partition("--") if isinstance(declared, str) \
             else ("", "", "")
+        if kind == stix_type and RecordKind.OBJECT in options \
+                and stix_type not in RESERVED_TYPES:
+            kind = RecordKind.OBJECT.value  # a kept object's record id is its STIX id
         if declared_uid != uid or kind not in {o.value for o in options}:
             raise InvalidStix(f"{declared!r} does not name the STIX reference it stands for",
                               field=f"{self._field}[{index}]")
@@ -199,12 +208,12 @@ def _report(obj: StixObject, ext: Mapping[str, StixObject], place: Place, refs: 
 
 
 def _indicator(obj: StixObject, ext: Mapping[str, StixObject], place: Place, refs: Refs) -> Parsed:
-    if obj.get("pattern_type") != "stix":
-        raise InvalidStix(f"pattern type {obj.get('pattern_type')!r}: Passerelle keeps STIX "
-                          "patterns only", field=place.at("pattern_type"))
     d = _Details()
-    _top_level(d, obj, ("name", "description", "indicator_types", "pattern"), place)
-    if isinstance(obj.get("pattern"), str):
+    _top_level(d, obj, ("name", "description", "indicator_types", "pattern", "pattern_type"),
+               place)
+    if "pattern_type" not in obj:
+        raise InvalidStix("is required", field=place.at("pattern_type"))
+    if obj["pattern_type"] == "stix" and isinstance(obj.get("pattern"), str):
         check_pattern(obj["pattern"], place.at("pattern"))
     _timestamp(d, "valid_from", obj, "valid_from", place)
     _timestamp(d, "valid_until", obj, "valid_until", place)

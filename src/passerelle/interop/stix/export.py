@@ -28,6 +28,7 @@ from passerelle.domain.records import (
     Relationship,
     Report,
 )
+from passerelle.domain.records import StixObject as KeptObject
 from passerelle.errors import InvalidStix
 from passerelle.interop.stix.extensions import (
     ALERT,
@@ -48,6 +49,8 @@ from passerelle.interop.stix.identifiers import (
     format_timestamp,
     stix_id,
 )
+from passerelle.interop.stix.kept import kept_object
+from passerelle.interop.stix.leftovers import merge, stix_leftovers
 from passerelle.interop.stix.tlp import TLP2_MARKING_IDS, tlp_marking_definition
 
 StixObject = dict[str, Any]
@@ -66,6 +69,8 @@ def record_to_stix(record: Record) -> list[StixObject]:
     Marking-definitions, extension-definitions and identities it refers to are added by
     ``bundle``; a TAXII collection serves them once, not with every object.
     """
+    if isinstance(record.details, KeptObject):
+        return [kept_object(record, _record_extension(record), RECORD.id)]
     obj: StixObject = {
         "type": STIX_TYPE[record.kind],
         "spec_version": "2.1",
@@ -78,6 +83,11 @@ def record_to_stix(record: Record) -> list[StixObject]:
     _WRITERS[type(record.details)](record.details, obj, extensions)
     obj["object_marking_refs"] = [TLP2_MARKING_IDS[record.markings.tlp]]
     obj["extensions"] = extensions
+    kept = stix_leftovers(record.extras)
+    if kept:
+        merge(obj, kept)
+        if kept.get("created_by_ref") is not None:
+            extensions[RECORD.id]["producer_ref"] = kept["created_by_ref"]
     return [obj]
 
 
@@ -196,7 +206,7 @@ def _indicator(indicator: Indicator, obj: StixObject, extensions: StixObject) ->
     _set(obj, "description", indicator.description)
     _set(obj, "indicator_types", list(indicator.indicator_types))
     obj["pattern"] = indicator.pattern
-    obj["pattern_type"] = "stix"
+    obj["pattern_type"] = indicator.pattern_type
     obj["valid_from"] = format_timestamp(indicator.valid_from)
     if indicator.valid_until is not None:
         obj["valid_until"] = format_timestamp(indicator.valid_until)

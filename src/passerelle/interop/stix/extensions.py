@@ -35,6 +35,9 @@ PUBLISHED: Final = "2026-11-01T00:00:00.000Z"
 extension-definitions first published (version 1.0.0)."""
 
 ALERTS_PUBLISHED: Final = "2026-12-06T00:00:00.000Z"
+INTEROP_PUBLISHED: Final = "2026-12-06T22:00:00.000Z"
+"""When objects of types Passerelle does not model joined the wire format (``modified`` of the
+record extension 1.2.0: the ``object`` kind, any STIX id in ``record_refs``, ``producer_ref``)."""
 """When alerts joined the wire format: ``created`` of the alert extension, ``modified`` of the
 extensions whose schemas then learnt the ``alert`` kind (version 1.1.0)."""
 
@@ -90,7 +93,7 @@ class Extension:
 RECORD: Final = Extension(
     "passerelle-record", "extension-definition--1259a9cb-a2d5-5858-9ecc-90993bf690ff",
     "Passerelle record: handling, evaluation and LED markings", "property-extension",
-    "record.json", "1.1.0", modified=ALERTS_PUBLISHED,
+    "record.json", "1.2.0", modified=INTEROP_PUBLISHED,
 )
 PERSON: Final = Extension(
     "passerelle-person", "extension-definition--d537bfae-9474-501f-b9e9-22747e4b7560",

@@ -38,6 +38,7 @@ STIX_TYPE: Final[dict[RecordKind, str]] = {
     RecordKind.ALERT: ALERT_TYPE,
 }
 
+_STIX_TYPE_OF_PREFIX: Final = {kind.value: stix for kind, stix in STIX_TYPE.items()}
 KINDS_OF_TYPE: Final[dict[str, tuple[RecordKind, ...]]] = {}
 for _kind, _type in STIX_TYPE.items():
     KINDS_OF_TYPE[_type] = (*KINDS_OF_TYPE.get(_type, ()), _kind)
@@ -63,7 +64,8 @@ def agency_identity_id(agency: str) -> str:
 def stix_id(record_id: str) -> str:
     """The STIX id of a record id: same UUID, STIX type of the record's kind."""
     kind, _, uid = record_id.partition("--")
-    return f"{STIX_TYPE[RecordKind(kind)]}--{uid}"
+    stix_type = _STIX_TYPE_OF_PREFIX.get(kind)
+    return record_id if stix_type is None else f"{stix_type}--{uid}"  # kept: its own STIX id
 
 
 def split_stix_id(value: object, field: str) -> tuple[str, str]:

@@ -18,15 +18,15 @@ from passerelle.interop.stix.bundles import BundleReader, ImportedObject, read_b
 CHUNK = 2000
 
 
-def read_in_chunks(data: bytes | Mapping[str, Any], *, default_owner: str, chunk: int = CHUNK
-                   ) -> Iterator[list[ImportedObject]]:
+def read_in_chunks(data: bytes | Mapping[str, Any], *, default_owner: str, chunk: int = CHUNK,
+                   restrict_unknown: bool = False) -> Iterator[list[ImportedObject]]:
     """Every object of the bundle ``data`` (its bytes, or the bundle already parsed), in
     order, in lists of at most ``chunk``.
 
     Bundle-level problems raise ``InvalidStix`` before the first chunk, as ``read_bundle``
-    does.
+    does; ``restrict_unknown`` is ``BundleReader``'s.
     """
-    reader = BundleReader(read_bundle(data), default_owner)
+    reader = BundleReader(read_bundle(data), default_owner, restrict_unknown=restrict_unknown)
     for start in range(0, len(reader), chunk):
         yield reader.read(start, start + chunk)
 

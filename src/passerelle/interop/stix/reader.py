@@ -36,6 +36,14 @@ from passerelle.interop.stix.identifiers import (
     check_timestamp,
     split_stix_id,
 )
+from passerelle.interop.stix.kept import (
+    OBSERVABLE_TYPES,
+    check_keepable,
+    content_of,
+    kept_kind,
+    strictest_tlp,
+)
+from passerelle.interop.stix.leftovers import leftovers, with_leftovers
 from passerelle.interop.stix.place import Place
 from passerelle.interop.stix.tlp import tlp_of_marking_refs
 
@@ -49,6 +57,7 @@ IDENTITY_KINDS: dict[str, RecordKind] = {
 """identity_class values Passerelle reads; ``system``, ``class`` and ``unknown`` are not people
 or organisations an agency keeps records on."""
 
+OWN_EXTENSIONS = frozenset(extension.id for extension in EXTENSIONS)
 _MARKING_FIELDS = tuple(name for name in Markings.__dataclass_fields__ if name != "tlp")
 _ENVELOPE_FIELDS = ("version", "owner_agency", "created_by", "modified_by")
 
@@ -92,6 +101,9 @@ def _canonical(
                           "does not create one", field=place.at("revoked"))
     extensions = _extensions(obj, place)
     envelope = extensions.get(RECORD.id)
+    if kept_kind(obj, envelope.get("kind") if envelope else None):
+        data = _kept(obj, stix_type, uid, envelope, default_owner, place, paths)
+        return data if envelope else _red_for_owner(data)
     kind = _kind(obj, stix_type, envelope, place)
     refs = Refs(envelope.get("record_refs") if envelope else None, kinds, place)
     details, detail_paths = DETAIL_READERS[kind](obj, extensions, place, refs)
@@ -111,7 +123,58 @@ def _canonical(
     if envelope is not None:
         data.update({name: envelope[name] for name in _ENVELOPE_FIELDS if name in envelope})
         paths.update({name: place.ext(RECORD, name) for name in _ENVELOPE_FIELDS})
-        _check_creator(obj, data["owner_agency"], place)
+        _check_creator(obj, data["owner_agency"], envelope, place)
+    else:
+        _red_for_owner(data)
+    owner = data["owner_agency"]
+    kept = leftovers(obj, kind, OWN_EXTENSIONS,
+                     agency_identity_id(owner) if isinstance(owner, str) else None)
+    if kept:
+        data["extras"] = with_leftovers("", kept)
+    return data
+
+
+def _kept(obj: dict[str, Any], stix_type: str, uid: str, envelope: dict[str, Any] | None,
+          default_owner: str, place: Place, paths: dict[str, str]) -> dict[str, Any]:
+    """The canonical form of an object kept as received (see ``interop.stix.kept``)."""
+    check_keepable(stix_type, place)
+    markings: dict[str, Any] = {}
+    tlp = strictest_tlp(obj, place)
+    if tlp is not None:
+        markings["tlp"] = tlp.value
+    for name in _MARKING_FIELDS:
+        if envelope is not None and name in envelope:
+            markings[name] = envelope[name]
+        paths[f"markings.{name}"] = place.ext(RECORD, name)
+    paths.update({"markings.tlp": place.at("object_marking_refs"),
+                  "details.content": place.path or "object", "id": place.at("id"),
+                  "created_at": place.at("created"), "modified_at": place.at("modified")})
+    data: dict[str, Any] = {
+        "id": f"{stix_type}--{uid}",
+        "owner_agency": default_owner,
+        "markings": markings,
+        "details": {"stix_type": stix_type, "content": content_of(obj, RECORD.id)},
+    }
+    for name, key in (("created_at", "created"), ("modified_at", "modified")):
+        if key not in obj and stix_type not in OBSERVABLE_TYPES:
+            raise InvalidStix(f"{key} is required: every STIX domain object has it",
+                              field=place.at(key))
+        if key in obj:
+            data[name] = check_timestamp(obj[key], place.at(key))
+    if envelope is not None:
+        data.update({name: envelope[name] for name in _ENVELOPE_FIELDS if name in envelope})
+        paths.update({name: place.ext(RECORD, name) for name in _ENVELOPE_FIELDS})
+    return data
+
+
+def _red_for_owner(data: dict[str, Any]) -> dict[str, Any]:
+    """TLP:RED from another producer, which names no recipients (other tools do not): the
+    agency that holds the record is its one recipient, as the label means ("for the eyes of
+    the recipients only"), and nobody else is let in by default. Passerelle's own objects name
+    their recipients; a RED one without them was altered, and is refused."""
+    markings = data["markings"]
+    if markings.get("tlp") == "RED" and not markings.get("recipients"):
+        markings["recipients"] = [f"agency:{data['owner_agency']}"]
     return data
 
 
@@ -125,9 +188,6 @@ def _type_and_uuid(obj: dict[str, Any], place: Place) -> tuple[str, str]:
     if id_type != stix_type:
         raise InvalidStix(f"the id of a {stix_type} must start with {stix_type}--",
                           field=place.at("id"))
-    if stix_type not in KINDS_OF_TYPE:
-        raise InvalidStix(f"unsupported type: Passerelle does not model {stix_type!r} objects",
-                          field=place.at("type"))
     return stix_type, uid
 
 
@@ -229,7 +289,7 @@ def _markings(
     if not isinstance(refs, list):
         raise InvalidStix("must be a list of marking-definition ids", field=refs_field)
     data: dict[str, Any] = {}
-    tlp = tlp_of_marking_refs(refs, refs_field)
+    tlp = tlp_of_marking_refs(refs, refs_field, others=True)
     if tlp is not None:
         data["tlp"] = tlp.value
     paths["markings.tlp"] = refs_field
@@ -241,10 +301,15 @@ def _markings(
     return data
 
 
-def _check_creator(obj: dict[str, Any], owner: object, place: Place) -> None:
+def _check_creator(obj: dict[str, Any], owner: object, envelope: dict[str, Any],
+                   place: Place) -> None:
     """The owner named in the extension and the identity in ``created_by_ref`` must agree: a
-    mismatch means the object was altered or forged, and ownership decides who may see it."""
+    mismatch means the object was altered or forged, and ownership decides who may see it.
+    An object first produced elsewhere names its producer in both ``created_by_ref`` and the
+    extension's ``producer_ref``."""
     creator = obj.get("created_by_ref")
+    if creator is not None and creator == envelope.get("producer_ref"):
+        return
     if isinstance(owner, str) and creator is not None and creator != agency_identity_id(owner):
         raise InvalidStix(f"is not the identity of the owner agency {owner!r}",
                           field=place.at("created_by_ref"))

@@ -59,16 +59,20 @@ def tlp_marking_definition(tlp: Tlp) -> dict[str, Any]:
     }
 
 
-def tlp_of_marking_refs(refs: Iterable[str], field: str) -> Tlp | None:
+def tlp_of_marking_refs(refs: Iterable[str], field: str, *, others: bool = False
+                        ) -> Tlp | None:
     """The one TLP level among ``refs`` (None if there is none).
 
-    Markings other than TLP are refused rather than dropped: Passerelle's records hold TLP plus
-    its own extension, and silently losing a partner's marking would lose a restriction that
-    binds us. Two different TLP levels on one object are ambiguous and refused too.
+    Markings other than TLP are refused rather than dropped, unless ``others`` says the caller
+    keeps them (an importer that keeps a partner's statement markings with the record and writes
+    them back: ``interop.stix.leftovers``). Two different TLP levels on one object are ambiguous
+    and refused.
     """
     found: Tlp | None = None
     for index, ref in enumerate(refs):
         tlp = TLP_OF_MARKING.get(ref)
+        if tlp is None and others:
+            continue
         if tlp is None:
             raise InvalidStix(
                 f"{ref!r} is not a TLP marking; Passerelle records carry TLP 2.0 only, with "

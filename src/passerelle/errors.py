@@ -12,6 +12,7 @@ problem+json through a single handler; the CLI prints them and exits non-zero.
     │   ├── InvalidDate                   422 invalid_date
     │   ├── InvalidStix                   422 invalid_stix
     │   ├── InvalidCsv                    422 invalid_csv
+    │   ├── InvalidMisp                   422 invalid_misp
     │   └── InvalidKey                    422 invalid_key
     ├── BadRequest                        400 bad_request
     │   ├── JustificationRequired         400 justification_required
@@ -94,6 +95,17 @@ class InvalidCsv(ValidationFailed):
 
     code = "invalid_csv"
     title = "Invalid CSV file"
+
+
+class InvalidMisp(ValidationFailed):
+    """A MISP event (core format 2.4) that cannot be read or mapped.
+
+    Problems of the document as a whole (not JSON, no event) are raised; problems of single
+    attributes, objects and references are reported item by item, naming the element.
+    """
+
+    code = "invalid_misp"
+    title = "Invalid MISP event"
 
 
 class InvalidKey(ValidationFailed):
@@ -257,6 +269,7 @@ ALL_ERRORS: tuple[type[PasserelleError], ...] = (
     InvalidDate,
     InvalidStix,
     InvalidCsv,
+    InvalidMisp,
     InvalidKey,
     BadRequest,
     JustificationRequired,

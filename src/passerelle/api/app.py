@@ -24,6 +24,7 @@ from passerelle.api import (
     reference,
     routes_accounts,
     routes_audit,
+    routes_extensions,
     routes_hits,
     routes_imports,
     routes_records,
@@ -163,7 +164,7 @@ def create_app(node: Node, *, peers: PeerLookup | None = None,
     app.include_router(reference.router)
     for router in (health, auth.router, routes_records.router, routes_imports.router,
                    routes_accounts.router, routes_audit.router, routes_screening.router,
-                   routes_hits.router):
+                   routes_hits.router, routes_extensions.router):
         app.include_router(router, prefix=API_PREFIX)
     admit = node.replay_guard.admit if peers is None and replay is None else separately(
         peers or node.peers.key, replay or node.replay_guard)

@@ -130,6 +130,9 @@ class RecordOut(BaseModel):
     modified_by: str
     markings: Markings
     details: DetailsWire
+    extras: str = Field("", description="What the record's source (a STIX producer, MISP) said "
+                        "that Passerelle does not model, as JSON text keyed by format; kept and "
+                        "written back on export in that format. Empty for most records.")
 
 
 class RecordPage(BaseModel):

@@ -35,8 +35,9 @@ from passerelle.domain.records import (
 
 JsonDict = dict[str, Any]
 
-RECORD_ID_PATTERN = (r"^(person|document|organisation|event|report|indicator|relationship"
-                     r"|alert)--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+RECORD_ID_PATTERN = (r"^[a-z][a-z0-9-]*[a-z0-9]--"
+                     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+"""``<kind>--<uuid>``, or a kept STIX object's own id ``<stix type>--<uuid>``."""
 STRING: JsonDict = {"type": "string"}
 COUNTRY: JsonDict = {"type": "string", "pattern": "^[A-Z]{2}$",
                      "description": "ISO 3166-1 alpha-2, upper case"}
@@ -159,6 +160,9 @@ class IndicatorDetails(_Described):
     description: Any = wire(STRING, "")
     indicator_types: Any = wire(array(STRING), [])
     valid_until: Any = wire(nullable(TIMESTAMP), None)
+    pattern_type: Any = wire({"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,49}$"},
+                             "stix", "stix (checked against the STIX 2.1 grammar), or sigma, "
+                             "yara, snort, suricata, pcre... (kept as written)")
 
 
 class RelationshipDetails(_Described):
@@ -186,6 +190,16 @@ class AlertDetails(_Described):
     grounds: Any = wire(STRING, "", "Why the alert was issued")
 
 
+class ObjectDetails(_Described):
+    """A STIX object of a type Passerelle does not model, kept as received (kind ``object``;
+    the record id is the object's STIX id)."""
+
+    stix_type: Any = wire({"type": "string", "pattern": "^[a-z][a-z0-9-]*[a-z0-9]$"}, ...,
+                          "The STIX type, e.g. threat-actor, malware, x-misp-attribute")
+    content: Any = wire({"type": "string", "minLength": 2}, ...,
+                        "The object's JSON text, as received")
+
+
 DETAILS_MODELS: dict[RecordKind, type[BaseModel]] = {
     RecordKind.PERSON: PersonDetails,
     RecordKind.DOCUMENT: DocumentDetails,
@@ -195,10 +209,12 @@ DETAILS_MODELS: dict[RecordKind, type[BaseModel]] = {
     RecordKind.INDICATOR: IndicatorDetails,
     RecordKind.RELATIONSHIP: RelationshipDetails,
     RecordKind.ALERT: AlertDetails,
+    RecordKind.OBJECT: ObjectDetails,
 }
 
 DetailsWire = (PersonDetails | DocumentDetails | OrganisationDetails | EventDetails
-               | ReportDetails | IndicatorDetails | RelationshipDetails | AlertDetails)
+               | ReportDetails | IndicatorDetails | RelationshipDetails | AlertDetails
+               | ObjectDetails)
 
 
 def details_schema() -> JsonDict:

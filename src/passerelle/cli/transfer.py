@@ -16,10 +16,11 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 from rich.markup import escape
@@ -29,16 +30,27 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
 from rich.table import Table
 
 from passerelle.cli.context import AS_HELP, caller_for, err, opened_node, out
+from passerelle.cli.import_sources import (
+    ImportFormat,
+    Source,
+    csv_source,
+    detect,
+    misp_source,
+    stix_source,
+)
 from passerelle.domain.records import Record, RecordKind
-from passerelle.errors import JustificationRequired, PasserelleError
-from passerelle.interop.stix import ImportedObject, bundle
-from passerelle.interop.stix.pipeline import collector_paused, read_in_chunks
+from passerelle.errors import JustificationRequired, ValidationFailed
+from passerelle.interop.misp import events_from_records, write_feed
+from passerelle.interop.records_csv import write_records
+from passerelle.interop.stix import bundle
+from passerelle.interop.stix.pipeline import collector_paused
 from passerelle.ports import RecordQuery
 from passerelle.services.imports import ImportOutcome, ImportStatus
 from passerelle.services.records import PERSONAL_KINDS
@@ -55,6 +67,9 @@ class ExportFormat(str, Enum):
     """File formats ``passerelle export`` writes."""
 
     STIX = "stix"
+    MISP = "misp"
+    MISP_FEED = "misp-feed"
+    CSV = "csv"
 
 
 def _progress(*columns: ProgressColumn) -> Progress:
@@ -62,87 +77,107 @@ def _progress(*columns: ProgressColumn) -> Progress:
                     TimeElapsedColumn(), console=err())
 
 
+class UnknownMarkings(str, Enum):
+    """What to do with an object that uses a marking Passerelle cannot read."""
+
+    REFUSE = "refuse"
+    RESTRICT = "restrict"
+
+
 def import_command(
     file: Annotated[Path, typer.Argument(
-        exists=True, dir_okay=False, readable=True, help="The STIX 2.1 bundle (JSON) to read")],
+        exists=True, dir_okay=False, readable=True,
+        help="The file to read: a STIX 2.1 bundle, MISP events (JSON) or a CSV of persons or "
+             "documents")],
+    fmt: Annotated[ImportFormat, typer.Option(
+        "--format", help="auto (CSV by its .csv name, MISP when the JSON holds Event or "
+        "response, else STIX), stix, misp or csv")] = ImportFormat.AUTO,
+    kind: Annotated[RecordKind | None, typer.Option(
+        "--kind", help="CSV only: what each row is, person or document")] = None,
     partial: Annotated[bool, typer.Option(
         "--partial", help="Store the valid objects even when others are rejected (default: "
         "store nothing unless every object is valid)")] = False,
+    unknown_markings: Annotated[UnknownMarkings, typer.Option(
+        "--unknown-markings", help="STIX: refuse an object that uses a marking neither TLP "
+        "nor defined in the file (default), or keep it with the marking and hold it at "
+        "handling code H2")] = UnknownMarkings.REFUSE,
     justification: JustificationOption = "",
     as_user: AsOption = None,
 ) -> None:
-    """Import records from a STIX 2.1 bundle file. Exit 1 if any object was rejected."""
+    """Import records from a file. Exit 1 if any object was rejected (and, without --partial,
+    nothing is stored)."""
+    fmt = detect(file) if fmt is ImportFormat.AUTO else fmt
     with opened_node() as node, _progress(BarColumn(), MofNCompleteColumn()) as progress:
-        task = progress.add_task(f"importing {file.name}", total=None)
-        found = _Found()
+        caller = caller_for(node, as_user, justification)
+        owner, now = node.settings.agency_id, node.clock.now()
+        task = progress.add_task(f"importing {file.name} ({fmt.value})", total=None)
+        advance = partial_advance(progress, task)
+        if fmt is ImportFormat.STIX:
+            source = stix_source(file, owner, progress=advance,
+                                 restrict_unknown=unknown_markings is UnknownMarkings.RESTRICT)
+        elif fmt is ImportFormat.MISP:
+            source = misp_source(file, owner, now)
+        else:
+            source = csv_source(file, kind, owner, caller.user.id, now)
+        progress.update(task, total=source.total)
+        tally = _Tally()
         with collector_paused():
-            chunks = read_in_chunks(file.read_bytes(), default_owner=node.settings.agency_id)
-            outcomes = node.imports.import_stream(
-                caller_for(node, as_user, justification), found.candidates(chunks),
-                atomic=not partial, progress=lambda n: progress.advance(task, n))
-        progress.update(task, total=found.objects, completed=found.objects)
-    _report(outcomes, found.positions, found.objects - len(found.positions), partial)
+            node.imports.import_stream(
+                caller, source.chunks, atomic=not partial, on_outcomes=tally.add,
+                progress=None if fmt is ImportFormat.STIX else advance)
+        progress.update(task, completed=source.total)
+    _report(tally, source, partial)
 
 
-class _Found:
-    """Counts the objects read and remembers where each candidate came from in the bundle
-    (the service numbers its outcomes by candidate; the operator needs the bundle's index)."""
+def partial_advance(progress: Progress, task: TaskID) -> Callable[[int], None]:
+    """A callback that moves ``task`` on by the amount it is given."""
+    return lambda n: progress.advance(task, n)
+
+
+class _Tally:
+    """Counts outcomes as they come and keeps only the rejections (a file may hold millions)."""
 
     def __init__(self) -> None:
-        self.objects = 0
-        self.positions: list[tuple[int, str | None]] = []
+        self.counts: Counter[ImportStatus] = Counter()
+        self.rejected: list[ImportOutcome] = []
 
-    def candidates(self, chunks: Iterable[list[ImportedObject]]
-                   ) -> Iterator[list[Record | PasserelleError]]:
-        for chunk in chunks:
-            self.objects += len(chunk)
-            candidates, positions = _candidates(chunk)
-            self.positions += positions
-            yield candidates
+    def add(self, outcomes: list[ImportOutcome]) -> None:
+        for outcome in outcomes:
+            self.counts[outcome.status] += 1
+            if outcome.status is ImportStatus.REJECTED and len(self.rejected) < MAX_ROWS:
+                self.rejected.append(outcome)
 
 
-def _candidates(objects: list[ImportedObject]
-                ) -> tuple[list[Record | PasserelleError], list[tuple[int, str | None]]]:
-    """What to hand to the import service, and where each came from in the bundle (the
-    service numbers its outcomes by candidate; the operator needs the bundle's index)."""
-    candidates: list[Record | PasserelleError] = []
-    positions: list[tuple[int, str | None]] = []
-    for obj in objects:
-        if obj.record is not None:
-            candidates.append(obj.record)
-        elif obj.error is not None:
-            candidates.append(obj.error)
-        else:  # markings, definitions, identities: they describe the records
-            continue
-        positions.append((obj.index, obj.stix_id))
-    return candidates, positions
-
-
-def _report(outcomes: list[ImportOutcome], positions: list[tuple[int, str | None]],
-            context: int, partial: bool) -> None:
-    counts = Counter(o.status for o in outcomes)
-    rejected = [o for o in outcomes if o.status is ImportStatus.REJECTED]
+def _report(tally: _Tally, source: Source, partial: bool) -> None:
+    counts, rejected = tally.counts, counts_rejected(tally)
     console = out()
+    for note in source.notes:
+        err().print(f"note: {escape(note)}")
     if rejected:
-        table = Table("index", "id", "code", "field", "detail",
-                      title=f"{len(rejected)} objects rejected")
-        for outcome in rejected[:MAX_ROWS]:
-            index, stix_id = positions[outcome.index]
-            table.add_row(str(index), escape(stix_id or outcome.record_id or "-"),
-                          outcome.code or "-", escape(outcome.field or "-"),
-                          escape(outcome.detail or ""))
+        table = Table("where", "code", "field", "detail",
+                      title=f"{rejected} objects rejected")
+        for outcome in tally.rejected:
+            table.add_row(escape(source.place(outcome.index)), outcome.code or "-",
+                          escape(outcome.field or "-"), escape(outcome.detail or ""))
         err().print(table)
-        if len(rejected) > MAX_ROWS:
-            err().print(f"... and {len(rejected) - MAX_ROWS} more")
+        if rejected > len(tally.rejected):
+            err().print(f"... and {rejected - len(tally.rejected)} more")
+    if rejected and not partial:
+        stored = sum(n for s, n in counts.items() if s is not ImportStatus.REJECTED)
+        console.print(f"{rejected} rejected, {stored} valid; [red]nothing was stored[/]: fix "
+                      "the objects above, or use --partial to store the valid ones")
+        raise typer.Exit(1)
     summary = ", ".join(f"{counts[s]} {s.value.replace('_', ' ')}" for s in ImportStatus
                         if counts[s])
-    console.print(f"{summary or 'no record'}; {context} context objects (markings, "
+    console.print(f"{summary or 'no record'}; {source.context} context objects (markings, "
                   "definitions, identities)")
     if rejected:
-        if not partial:
-            console.print("[red]nothing was stored[/]: fix the objects above, or use --partial "
-                          "to store the valid ones")
         raise typer.Exit(1)
+
+
+def counts_rejected(tally: _Tally) -> int:
+    """How many objects were rejected."""
+    return tally.counts[ImportStatus.REJECTED]
 
 
 def _counted(records: Iterable[Record], progress: Progress) -> Iterator[Record]:
@@ -158,36 +193,66 @@ def _personal(kinds: frozenset[RecordKind]) -> bool:
 
 def export_command(
     out_path: Annotated[Path, typer.Option(
-        "--out", dir_okay=False, writable=True, help="The file to write")],
+        "--out", writable=True, help="The file to write (a folder for misp-feed)")],
     fmt: Annotated[ExportFormat, typer.Option(
-        "--format", help="File format: stix (a STIX 2.1 bundle)")] = ExportFormat.STIX,
+        "--format", help="stix (a STIX 2.1 bundle), misp (MISP events, JSON), misp-feed (a "
+        "folder a MISP instance subscribes to: manifest.json, one file per event, hashes.csv) "
+        "or csv (persons or documents: one --kind)")] = ExportFormat.STIX,
     kinds: Annotated[list[RecordKind] | None, typer.Option(
         "--kind", help="Export only records of this kind; repeat for several (default: all)")
     ] = None,
     justification: JustificationOption = "",
     as_user: AsOption = None,
 ) -> None:
-    """Export the records the acting identity may export as a STIX 2.1 bundle file; the
-    export is recorded in the audit log."""
+    """Export the records the acting identity may export; the export is recorded in the audit
+    log."""
     query = RecordQuery(kinds=frozenset(kinds or ()))
     if _personal(query.kinds) and len(justification.strip()) < 4:
         raise JustificationRequired(
             "this export may contain personal data: state why with --justification "
             "(at least 4 characters), or narrow it with --kind", field="justification")
+    csv_kind = _csv_kind(fmt, query.kinds)
     with opened_node() as node:
         caller = caller_for(node, as_user, justification)
         names = {a.id: a.name for a in node.accounts.agencies()}
         with _progress(TextColumn("{task.completed} records")) as progress:
             records = list(_counted(node.records.export(caller, query), progress))
-    document = bundle(records, agency_names=names)
-    partial = out_path.with_name(out_path.name + ".part")
+    if fmt is ExportFormat.MISP_FEED:
+        summary = write_feed(events_from_records(records, agency_names=names), out_path)
+        out().print(f"{len(records)} records in {len(summary.events)} events, "
+                    f"{summary.hashes} hashes, in the feed {escape(str(out_path))}")
+        return
+    with _replaced(out_path) as stream:
+        if fmt is ExportFormat.STIX:
+            json.dump(bundle(records, agency_names=names), stream, ensure_ascii=False, indent=1)
+        elif fmt is ExportFormat.MISP:
+            events = events_from_records(records, agency_names=names)
+            json.dump(events[0] if len(events) == 1 else {"response": events}, stream,
+                      ensure_ascii=False, indent=1)
+        else:
+            write_records(records, csv_kind, stream)
+    out().print(f"{len(records)} records exported to {escape(str(out_path))} ({fmt.value})")
+
+
+def _csv_kind(fmt: ExportFormat, kinds: frozenset[RecordKind]) -> RecordKind:
+    if fmt is not ExportFormat.CSV:
+        return RecordKind.PERSON
+    if len(kinds) != 1 or not kinds <= {RecordKind.PERSON, RecordKind.DOCUMENT}:
+        raise ValidationFailed("a CSV file holds one kind: --kind person or --kind document",
+                               field="kind")
+    return next(iter(kinds))
+
+
+@contextmanager
+def _replaced(path: Path) -> Iterator[TextIO]:
+    """Write to ``path`` through a temporary name: a failed export leaves no truncated file."""
+    partial = path.with_name(path.name + ".part")
     try:
-        with partial.open("w", encoding="utf-8") as stream:
-            json.dump(document, stream, ensure_ascii=False, indent=1)
-        os.replace(partial, out_path)
+        with partial.open("w", encoding="utf-8", newline="") as stream:
+            yield stream
+        os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-    out().print(f"{len(records)} records exported to {escape(str(out_path))} ({fmt.value})")
 
 
 def register(app: typer.Typer) -> None:

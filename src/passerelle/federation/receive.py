@@ -36,7 +36,7 @@ from enum import StrEnum
 from typing import Any
 
 from passerelle.domain.outbox import version_of
-from passerelle.domain.records import Record, RecordKind
+from passerelle.domain.records import RESERVED_TYPES, Record, RecordKind
 from passerelle.domain.users import Role, User
 from passerelle.errors import Forbidden, InvalidStix, NotFound, PasserelleError
 from passerelle.interop.stix.bundles import ImportedObject
@@ -173,7 +173,11 @@ def _record_ids(object_id: str) -> list[str]:
         stix_type, uid = split_stix_id(object_id, "id")
     except InvalidStix:
         return []
-    return [f"{RecordKind(kind).value}--{uid}" for kind in KINDS_OF_TYPE.get(stix_type, ())]
+    kinds = KINDS_OF_TYPE.get(stix_type, ())
+    found = [f"{RecordKind(kind).value}--{uid}" for kind in kinds]
+    if (not kinds or stix_type == "identity") and stix_type not in RESERVED_TYPES:
+        found.append(f"{stix_type}--{uid}")  # an object kept as received: its own id
+    return found
 
 
 def _revoke(node: Node, caller: Caller, obj: Mapping[str, Any]) -> Received:

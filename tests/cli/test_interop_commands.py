@@ -195,3 +195,29 @@ def test_exports_need_a_single_csv_kind(cli: Invoke, initialised: Path,
     assert result.exit_code != 0
     assert "kind" in result.output
     assert RecordKind.PERSON.value in result.output
+
+
+def _attributes(document: dict[str, object]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Every attribute of every event (objects' too): type, value and tag names."""
+    events = document.get("response", [document])
+    assert isinstance(events, list)
+    found = []
+    for entry in events:
+        event = entry.get("Event", entry)
+        attributes = list(event.get("Attribute", []))
+        for obj in event.get("Object", []):
+            attributes += obj.get("Attribute", [])
+        found += [(a["type"], a["value"], tuple(sorted(t["name"] for t in a.get("Tag", []))))
+                  for a in attributes if not a.get("deleted")]
+    return sorted(found)
+
+
+@pytest.mark.parametrize("name", ["misp-circl-osint-event.json", "pymisp-existing_event.json",
+                                  "pymisp-event_obj_attr_tag.json", "pymisp-event_tags.json"])
+def test_misp_through_a_node_and_back_keeps_every_attribute_value_type_and_tag(
+        cli: Invoke, initialised: Path, tmp_path: Path, name: str) -> None:
+    source = _shared("misp") / name
+    assert cli("import", str(source), *WHY).exit_code == 0
+    out = tmp_path / "out.json"
+    assert cli("export", "--format", "misp", "--out", str(out), *WHY).exit_code == 0
+    assert _attributes(json.loads(out.read_text())) == _attributes(json.loads(source.read_text()))

@@ -15,6 +15,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from passerelle.domain.markings import Tlp
+from passerelle.api.models import problems_for
 from passerelle.errors import NotFound
 from passerelle.interop.stix.extensions import (
     EXTENSION_BY_ID,
@@ -32,7 +33,10 @@ _BUNDLE_ID = f"bundle--{uuid.uuid5(uuid.NAMESPACE_URL, 'passerelle:extension-def
 @router.get("/stix/extension-definitions", summary="Passerelle's extension-definitions",
             description="A STIX 2.1 bundle of every extension-definition Passerelle objects "
                         "use, with their publisher's identity and the TLP:CLEAR marking they "
-                        "carry. Public: no login needed.")
+                        "carry. Public: no login needed.",
+            response_class=JSONResponse,
+            responses={200: {"content": {STIX_MEDIA_TYPE: {"schema": {"type": "object"}}},
+                             "description": "A STIX 2.1 bundle"}, **problems_for(400)})
 def extension_definitions() -> JSONResponse:
     """Every definition, as one bundle."""
     objects: list[dict[str, Any]] = [tlp_marking_definition(Tlp.CLEAR), passerelle_identity(),
@@ -44,7 +48,11 @@ def extension_definitions() -> JSONResponse:
 @router.get("/stix/extension-definitions/{definition_id}",
             summary="One extension-definition",
             description="The extension-definition object named by its STIX id; its `schema` "
-                        "property embeds the JSON Schema. 404 for any other id.")
+                        "property embeds the JSON Schema. 404 for any other id.",
+            response_class=JSONResponse,
+            responses={200: {"content": {STIX_MEDIA_TYPE: {"schema": {"type": "object"}}},
+                             "description": "A STIX 2.1 extension-definition"},
+                       **problems_for(404)})
 def one_extension_definition(definition_id: str) -> JSONResponse:
     """One definition, by id."""
     extension = EXTENSION_BY_ID.get(definition_id)
@@ -56,7 +64,10 @@ def one_extension_definition(definition_id: str) -> JSONResponse:
 
 @router.get("/stix/extension-definitions/{definition_id}/schema",
             summary="The JSON Schema of one extension",
-            description="The JSON Schema (draft 2020-12) the definition embeds, as a document.")
+            description="The JSON Schema (draft 2020-12) the definition embeds, as a document.",
+            response_class=JSONResponse,
+            responses={200: {"content": {"application/schema+json": {"schema": {
+                "type": "object"}}}, "description": "A JSON Schema"}, **problems_for(404)})
 def extension_schema(definition_id: str) -> JSONResponse:
     """One definition's schema."""
     extension = EXTENSION_BY_ID.get(definition_id)

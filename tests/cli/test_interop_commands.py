@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from stix2validator import ValidationOptions, validate_instance
 
+from passerelle.cli.import_sources import ImportFormat, detect
 from passerelle.domain.records import RecordKind
 from passerelle.ports import RecordQuery
 
@@ -221,3 +222,17 @@ def test_misp_through_a_node_and_back_keeps_every_attribute_value_type_and_tag(
     out = tmp_path / "out.json"
     assert cli("export", "--format", "misp", "--out", str(out), *WHY).exit_code == 0
     assert _attributes(json.loads(out.read_text())) == _attributes(json.loads(source.read_text()))
+
+
+def test_the_format_of_every_example_file_is_recognised(tmp_path: Path) -> None:
+    for path in _shared("stix").glob("*.json"):
+        assert detect(path) is ImportFormat.STIX, path.name
+    for path in _shared("misp").glob("pymisp-*.json"):
+        assert detect(path) is ImportFormat.MISP, path.name
+    assert detect(_shared("misp") / "misp-circl-osint-event.json") is ImportFormat.MISP
+    assert detect(TEMPLATES / "persons.csv") is ImportFormat.CSV
+    odd = tmp_path / "odd.json"
+    odd.write_text('{"type": "indicator"}')
+    assert detect(odd) is ImportFormat.STIX  # so that the error speaks STIX
+    odd.write_text("not json")
+    assert detect(odd) is ImportFormat.STIX

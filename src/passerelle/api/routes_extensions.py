@@ -14,8 +14,8 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from passerelle.domain.markings import Tlp
 from passerelle.api.models import problems_for
+from passerelle.domain.markings import Tlp
 from passerelle.errors import NotFound
 from passerelle.interop.stix.extensions import (
     EXTENSION_BY_ID,

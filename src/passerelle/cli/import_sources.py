@@ -19,8 +19,9 @@ from pathlib import Path
 from passerelle.domain.records import Record, RecordKind
 from passerelle.errors import PasserelleError, ValidationFailed
 from passerelle.interop.misp import read_event
+from passerelle.interop.misp.standalone import SIGHTING_KEYS
 from passerelle.interop.records_csv import RowError, open_records
-from passerelle.interop.stix.stream import passes_size, stream_bundle_file, top_level_strings
+from passerelle.interop.stix.stream import passes_size, stream_bundle_file, top_level
 
 CHUNK = 2000
 STIX_ID = re.compile(r"^[a-z][a-z0-9-]*--[0-9a-fA-F-]{36}$")
@@ -37,16 +38,23 @@ class ImportFormat(str, Enum):
     CSV = "csv"
 
 
+MISP_KEYS = frozenset({"Event", "response", "Attribute", "Object", "info", "GalaxyCluster"})
+
+
 def detect(path: Path) -> ImportFormat:
-    """The format of ``path``: CSV by its name; STIX when the JSON document is a bundle or has
-    a STIX id (``<type>--<uuid>``); MISP otherwise (an event, a list or search answer of them,
-    a galaxy, a sighting)."""
+    """The format of ``path``: CSV by its name; MISP when the JSON document is a list, or an
+    object with MISP's keys (an event, a search answer, a galaxy, a sighting); STIX otherwise
+    (a bundle or one object, whose errors then say what is wrong)."""
     if path.suffix.lower() == ".csv":
         return ImportFormat.CSV
-    head = top_level_strings(path, ("type", "id"))
-    if head.get("type") == "bundle" or STIX_ID.match(head.get("id", "")):
+    shape, keys = top_level(path)
+    if shape == "list" or MISP_KEYS & keys.keys():
+        return ImportFormat.MISP
+    if keys.get("type") == "bundle" or STIX_ID.match(keys.get("id", "")):
         return ImportFormat.STIX
-    return ImportFormat.MISP
+    if "value" in keys and keys.keys() <= SIGHTING_KEYS:
+        return ImportFormat.MISP
+    return ImportFormat.STIX
 
 
 @dataclass

@@ -146,19 +146,23 @@ def _declares_itself(obj: dict[str, Any]) -> bool:
     return isinstance(extensions, dict) and RECORD.id in extensions
 
 
-def top_level_strings(path: Path, names: tuple[str, ...], *, budget: int = 200_000
-                      ) -> dict[str, str]:
-    """The string values of ``names`` at the top level of the JSON document in ``path``, read
-    until they are all found or ``budget`` parser events have passed (what a format guess
-    needs; nothing is raised for a file that is not JSON)."""
-    found: dict[str, str] = {}
+def top_level(path: Path, *, budget: int = 200_000) -> tuple[str, dict[str, str]]:
+    """What a format guess needs of the JSON document in ``path``: ``"list"``, ``"object"`` or
+    ``""`` (not JSON), and the top-level keys of an object with their string values (``""``
+    for other values), read until ``budget`` parser events have passed. Nothing is raised for
+    a file that is not JSON."""
+    shape, keys = "", {}
     with path.open("rb") as stream:
         try:
             for count, (prefix, event, value) in enumerate(ijson.parse(stream)):
-                if prefix in names and event == "string":
-                    found[prefix] = value
-                if len(found) == len(names) or count >= budget:
+                if not shape:
+                    shape = {"start_map": "object", "start_array": "list"}.get(event, "scalar")
+                elif prefix == "" and event == "map_key":
+                    keys[value] = ""
+                elif prefix in keys and event == "string":
+                    keys[prefix] = value
+                if count >= budget:
                     break
         except ijson.JSONError:
             pass
-    return found
+    return shape, keys

@@ -1,5 +1,6 @@
 """Records an agency holds and shares: people, documents, organisations, events, reports,
-cyber indicators and the typed relationships between them.
+cyber indicators, alerts, the typed relationships between them, and the STIX objects of other
+types kept as received (``kept_objects``). How records are named is ``record_ids``'s.
 
 A ``Record`` is one version: an edit makes a new ``Record`` with ``version + 1`` and the
 previous one stays in the history. The details of each kind are frozen dataclasses; the
@@ -10,27 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from dataclasses import dataclass, field
 from enum import Enum
 
 from passerelle.domain.dates import PartialDate
+from passerelle.domain.kept_objects import MAX_OBJECT
+from passerelle.domain.kept_objects import StixObject as StixObject
 from passerelle.domain.markings import Markings
+from passerelle.domain.record_ids import RESERVED_TYPES as RESERVED_TYPES
+from passerelle.domain.record_ids import RecordKind as RecordKind
+from passerelle.domain.record_ids import check_record_id as check_record_id
+from passerelle.domain.record_ids import new_record_id as new_record_id
 from passerelle.errors import InvalidMarking, ValidationFailed
-
-
-class RecordKind(str, Enum):
-    """What a record is about. The value is the prefix of its identifier."""
-
-    PERSON = "person"
-    DOCUMENT = "document"
-    ORGANISATION = "organisation"
-    EVENT = "event"
-    REPORT = "report"
-    INDICATOR = "indicator"
-    RELATIONSHIP = "relationship"
-    ALERT = "alert"
-    OBJECT = "object"  # a STIX object of a type Passerelle does not model, kept as received
 
 
 class SubjectCategory(str, Enum):
@@ -76,10 +68,6 @@ class EventType(str, Enum):
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _PATTERN_TYPE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
-_ID = re.compile(
-    r"^(person|document|organisation|event|report|indicator|relationship|alert)--"
-    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-)
 MAX_TEXT = 100_000
 
 
@@ -87,38 +75,6 @@ def check_country(code: str, field_name: str) -> None:
     """Countries are ISO 3166-1 alpha-2 codes in upper case."""
     if not _COUNTRY.match(code):
         raise ValidationFailed(f"{code!r} is not an ISO 3166-1 alpha-2 code", field=field_name)
-
-
-_OBJECT_ID = re.compile(
-    r"^([a-z][a-z0-9-]*[a-z0-9])--"
-    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-)
-RESERVED_TYPES = frozenset({
-    *(kind.value for kind in RecordKind), "bundle", "x-passerelle-document",
-    "x-passerelle-event", "x-passerelle-alert",
-})
-"""Prefixes that never name a kept STIX object: the record kinds' own, and the STIX types of
-the kinds Passerelle models as new objects."""
-
-
-def check_record_id(record_id: str, field_name: str = "id") -> RecordKind:
-    """Validate a record identifier and return the kind its prefix names.
-
-    A kept STIX object (kind ``object``) is named by its STIX id, ``<stix type>--<uuid>``,
-    so that references to it read the same in Passerelle and in STIX.
-    """
-    if isinstance(record_id, str):
-        if _ID.match(record_id):
-            return RecordKind(record_id.split("--", 1)[0])
-        found = _OBJECT_ID.match(record_id)
-        if found is not None and found.group(1) not in RESERVED_TYPES:
-            return RecordKind.OBJECT
-    raise ValidationFailed(f"{record_id!r} is not a record identifier", field=field_name)
-
-
-def new_record_id(kind: RecordKind) -> str:
-    """A fresh identifier ``<kind>--<uuid4>``; the UUID is shared with the STIX id."""
-    return f"{kind.value}--{uuid.uuid4()}"
 
 
 def _text(value: str, field_name: str, *, required: bool = False, limit: int = 1000) -> None:
@@ -351,42 +307,6 @@ class Alert:
         """Whether a hit on the alert should be raised at ``at``."""
         return self.status is AlertStatus.ACTIVE and self.valid_from <= at < self.valid_until
 
-
-MAX_OBJECT = 4_000_000
-"""Characters of a kept STIX object's JSON text."""
-
-
-@dataclass(frozen=True, slots=True)
-class StixObject:
-    """A STIX object of a type Passerelle does not model (a threat actor, a malware, a
-    campaign, a partner's custom object...), kept exactly as received and given back unchanged.
-
-    ``content`` is the object's JSON text; its ``type`` and ``id`` are the record's. Its markings
-    are enforced like any record's; Passerelle does not read its references or its other
-    properties. An individual's ``identity`` kept this way (no data-subject category was sent
-    with it) is personal data all the same.
-    """
-
-    stix_type: str
-    content: str
-
-    def __post_init__(self) -> None:
-        if self.stix_type in RESERVED_TYPES or not _OBJECT_ID.match(f"{self.stix_type}--"
-                                                                      f"{_NIL_UUID}"):
-            raise ValidationFailed(f"{self.stix_type!r} is not a STIX type Passerelle keeps "
-                                   "as received", field="stix_type")
-        if len(self.content) > MAX_OBJECT:
-            raise ValidationFailed(f"at most {MAX_OBJECT} characters", field="content")
-        if not self.content.startswith("{") or not self.content.rstrip().endswith("}"):
-            raise ValidationFailed("must be the JSON text of one STIX object", field="content")
-
-    @property
-    def personal(self) -> bool:
-        """Whether the object describes an individual (an ``identity`` of class individual)."""
-        return self.stix_type == "identity" and '"individual"' in self.content
-
-
-_NIL_UUID = "00000000-0000-0000-0000-000000000000"
 
 Details = (Person | Document | Organisation | Event | Report | Indicator | Relationship
            | Alert | StixObject)

@@ -181,6 +181,28 @@ class ImportReport(BaseModel):
     totals: dict[str, int] = Field(examples=[{"created": 2, "rejected": 1}])
 
 
+class MispImportResult(BaseModel):
+    """The fate of one element of the MISP document (an attribute, an object, a reference, an
+    event's report)."""
+
+    where: str = Field(examples=["Event[0].Attribute[3]"],
+                       description="The element, as the document nests it")
+    id: str | None = Field(description="The record's id")
+    status: ImportStatus
+    code: str | None = Field(description="The problem code when rejected")
+    field: str | None = Field(description="The element and property at fault when rejected")
+    detail: str | None
+
+
+class MispImportReport(BaseModel):
+    """Per-element outcomes of a MISP import, in document order, their totals, and notes on
+    what was not imported (proposals, correlations, deleted elements)."""
+
+    results: list[MispImportResult]
+    totals: dict[str, int] = Field(examples=[{"created": 39}])
+    notes: list[str]
+
+
 class SessionCreate(BaseModel):
     """Credentials for a browser session."""
 

@@ -1,4 +1,4 @@
-"""STIX 2.1 in and out: bulk import of a bundle, streamed export of a search.
+"""STIX 2.1 in and out (bulk import of a bundle, streamed export of a search), and MISP in.
 
 The import is deliberately *not* atomic on this path (as TAXII's add-objects is not): each
 object is reported on its own and the valid ones are stored, each one whole, in one transaction;
@@ -14,17 +14,18 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from passerelle.api.auth import CallerDep, NodeDep
 from passerelle.api.limits import StrictJsonRoute
-from passerelle.api.models import ImportReport, StixBundle, problems_for
+from passerelle.api.models import ImportReport, MispImportReport, StixBundle, problems_for
 from passerelle.api.params import RecordFilters
 from passerelle.domain.records import Record
 from passerelle.errors import PasserelleError
+from passerelle.interop.misp import read_event
 from passerelle.interop.stix.bundles import ImportedObject, import_bundle, is_context
 from passerelle.interop.stix.export import bundle
 from passerelle.services.imports import ImportOutcome
@@ -72,6 +73,35 @@ def import_stix(body: StixBundle, caller: CallerDep, node: NodeDep) -> Response:
     for result in results:
         totals[result["status"]] = totals.get(result["status"], 0) + 1
     return JSONResponse({"results": results, "totals": totals})
+
+
+@router.post(
+    "/imports/misp", response_model=MispImportReport, summary="Import MISP events",
+    description="Read a MISP document (one event as `{\"Event\": ...}` or bare, a list of "
+                "them, a search answer `{\"response\": [...]}`, a galaxy or a sighting) and "
+                "store what is valid and allowed, as records (docs/misp-mapping.md). The answer "
+                "is 200 whenever the document could be read, with one result per element in "
+                "document order (`where` names it: `Event[0].Attribute[3]`), totals, and notes "
+                "on what is not imported (proposals, correlations). Not atomic, like the STIX "
+                "path. A document that is not JSON or holds no event is a 422 (`invalid_misp`).",
+    responses=problems_for(400, 401, 403, 413, 415, 422))
+def import_misp(body: Annotated[dict[str, Any] | list[Any], Body()], caller: CallerDep,
+                node: NodeDep) -> Response:
+    """Document-level problems raise (422); element-level ones are reported per element."""
+    found = read_event(body, default_owner=node.settings.agency_id,
+                       received_at=node.clock.now())
+    items = [item for item in found.items if item.record is not None or item.error is not None]
+    candidates: list[Record | PasserelleError] = [
+        item.record if item.record is not None else item.error  # type: ignore[misc]
+        for item in items]
+    outcomes = node.imports.import_records(caller, candidates, atomic=False)
+    results = [{"where": item.where, "id": outcome.record_id, "status": outcome.status.value,
+                "code": outcome.code, "field": outcome.field, "detail": outcome.detail}
+               for item, outcome in zip(items, outcomes, strict=True)]
+    totals: dict[str, int] = {}
+    for result in results:
+        totals[str(result["status"])] = totals.get(str(result["status"]), 0) + 1
+    return JSONResponse({"results": results, "totals": totals, "notes": found.notes})
 
 
 def _error(item: ImportedObject) -> PasserelleError:

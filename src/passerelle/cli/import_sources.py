@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -24,6 +25,7 @@ from passerelle.interop.records_csv import RowError, open_records
 from passerelle.interop.stix.stream import passes_size, stream_bundle_file, top_level
 
 CHUNK = 2000
+UNREAD_KEPT = 10_000  # ids of unreadable objects remembered for the report (the rest counted)
 STIX_ID = re.compile(r"^[a-z][a-z0-9-]*--[0-9a-fA-F-]{36}$")
 Progress = Callable[[int], None]
 Candidates = list[Record | PasserelleError]
@@ -63,13 +65,22 @@ class Source:
 
     total: int  # units of progress (bytes or rows)
     chunks: Iterator[Candidates]
-    places: list[str] = field(default_factory=list)  # by candidate index
+    label: str = "objects[{}]"  # how a position in the file is written
+    positions: array[int] = field(default_factory=lambda: array("q"))  # by candidate index
+    labels: list[str] = field(default_factory=list)  # by candidate index, when not positions
+    unread: dict[int, str] = field(default_factory=dict)  # ids of objects that did not read
     notes: list[str] = field(default_factory=list)
     context: int = 0  # objects that only describe others (markings, definitions, identities)
 
-    def place(self, index: int) -> str:
-        """Where candidate ``index`` came from (cleared places read as "-")."""
-        return self.places[index] if index < len(self.places) else "-"
+    def place(self, index: int, record_id: str | None) -> str:
+        """Where candidate ``index`` (the record ``record_id``) came from. Positions are kept
+        as 8-byte integers: a file of millions of objects costs megabytes, not its labels."""
+        if index < len(self.labels):
+            return self.labels[index]
+        if index < len(self.positions):
+            named = record_id or self.unread.get(index, "")
+            return f"{self.label.format(self.positions[index])} {named}".rstrip()
+        return "-"
 
 
 def stix_source(path: Path, owner: str, *, restrict_unknown: bool,
@@ -85,11 +96,13 @@ def stix_source(path: Path, owner: str, *, restrict_unknown: bool,
                 if item.record is not None:
                     candidates.append(item.record)
                 elif item.error is not None:
+                    if item.stix_id is not None and len(source.unread) < UNREAD_KEPT:
+                        source.unread[len(source.positions)] = item.stix_id
                     candidates.append(item.error)
                 else:
                     source.context += 1
                     continue
-                source.places.append(f"objects[{item.index}] {item.stix_id or ''}".rstrip())
+                source.positions.append(item.index)
             yield candidates
 
     source.chunks = chunks()
@@ -100,7 +113,7 @@ def misp_source(path: Path, owner: str, now: dt.datetime) -> Source:
     """MISP events (one event, a list, or a search response)."""
     found = read_event(path.read_bytes(), default_owner=owner, received_at=now)
     candidates: Candidates = []
-    places: list[str] = []
+    labels: list[str] = []
     for item in found.items:
         if item.record is not None:
             candidates.append(item.record)
@@ -108,9 +121,9 @@ def misp_source(path: Path, owner: str, now: dt.datetime) -> Source:
             candidates.append(item.error)
         else:
             continue
-        places.append(item.where)
+        labels.append(item.where)
     chunks = (candidates[i:i + CHUNK] for i in range(0, len(candidates), CHUNK))
-    return Source(len(candidates), chunks, places, list(found.notes))
+    return Source(len(candidates), chunks, labels=labels, notes=list(found.notes))
 
 
 def csv_source(path: Path, kind: RecordKind | None, owner: str, created_by: str,
@@ -120,7 +133,7 @@ def csv_source(path: Path, kind: RecordKind | None, owner: str, created_by: str,
         raise ValidationFailed("a CSV file holds persons or documents: say which with --kind "
                                "person or --kind document", field="kind")
     rows = open_records(path, kind, owner_agency=owner, created_by=created_by, now=now)
-    source = Source(rows.lines, iter(()))
+    source = Source(rows.lines, iter(()), label="line {}")
 
     def chunks() -> Iterator[Candidates]:
         batch: Candidates = []
@@ -130,7 +143,7 @@ def csv_source(path: Path, kind: RecordKind | None, owner: str, created_by: str,
                     batch.append(result.as_error())
                 else:
                     batch.append(result.record)
-                source.places.append(f"line {result.line}")
+                source.positions.append(result.line)
                 if len(batch) >= CHUNK:
                     yield batch
                     batch = []

@@ -157,7 +157,8 @@ def _report(tally: _Tally, source: Source, partial: bool) -> None:
         table = Table("where", "code", "field", "detail",
                       title=f"{rejected} objects rejected")
         for outcome in tally.rejected:
-            table.add_row(escape(source.place(outcome.index)), outcome.code or "-",
+            table.add_row(escape(source.place(outcome.index, outcome.record_id)),
+                          outcome.code or "-",
                           escape(outcome.field or "-"), escape(outcome.detail or ""))
         err().print(table)
         if rejected > len(tally.rejected):

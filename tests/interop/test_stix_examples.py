@@ -20,7 +20,7 @@ from stix2validator import ValidationOptions, validate_instance
 from passerelle.domain.records import Record
 from passerelle.interop.stix import bundle
 from passerelle.interop.stix.bundles import BundleReader, read_bundle
-from passerelle.interop.stix.extensions import EXTENSION_BY_ID
+from passerelle.interop.stix.extensions import EXTENSION_BY_ID, RECORD
 from passerelle.interop.stix.kept import OBSERVABLE_TYPES
 from passerelle.interop.stix.tlp import TLP_OF_MARKING
 
@@ -127,3 +127,16 @@ def _timeless(record: Record) -> Record:
 
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def test_a_kept_object_changed_here_goes_out_as_a_newer_version(shared_stix: Path) -> None:
+    kept = next(r for r in _import(shared_stix / "poisonivy.json")
+                if r.id.startswith("malware--"))
+    later = kept.modified_at + dt.timedelta(days=3)
+    changed = replace(kept, version=2, modified_at=later,
+                      markings=replace(kept.markings, releasable_to=frozenset({"ma"})))
+    (obj,) = [o for o in bundle([changed])["objects"] if o["id"] == kept.id]
+    assert _instant(obj["modified"]) == later
+    assert obj["extensions"][RECORD.id]["releasable_to"] == ["ma"]
+    (unchanged,) = [o for o in bundle([kept])["objects"] if o["id"] == kept.id]
+    assert unchanged["modified"] == json.loads(kept.details.content)["modified"]  # type: ignore[union-attr]

@@ -27,7 +27,7 @@ from passerelle.domain.markings import Tlp
 from passerelle.domain.records import RESERVED_TYPES, Record, RecordKind, StixObject
 from passerelle.errors import InvalidStix
 from passerelle.interop.stix.extensions import PERSON
-from passerelle.interop.stix.identifiers import KINDS_OF_TYPE
+from passerelle.interop.stix.identifiers import KINDS_OF_TYPE, format_timestamp
 from passerelle.interop.stix.place import Place
 from passerelle.interop.stix.tlp import TLP2_MARKING_IDS, TLP_OF_MARKING
 
@@ -120,6 +120,8 @@ def kept_object(record: Record, record_extension: dict[str, Any],
     if not isinstance(details, StixObject):
         raise TypeError(f"{record.id} is not a kept STIX object")
     obj: dict[str, Any] = orjson.loads(details.content)
+    if record.version > 1 and "modified" in obj:  # changed here (its markings): a new version
+        obj["modified"] = format_timestamp(record.modified_at)
     refs = obj.get("object_marking_refs")
     obj["object_marking_refs"] = [TLP2_MARKING_IDS[record.markings.tlp],
                                   *(refs if isinstance(refs, list) else [])]

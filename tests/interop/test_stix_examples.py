@@ -54,7 +54,7 @@ def _import(path: Path, owner: str = "es") -> list[Record]:
     return [r.record for r in results if r.record is not None]
 
 
-def _instant(value: object) -> object:
+def _instant(value: Any) -> Any:
     if isinstance(value, str) and value.endswith("Z"):
         return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     return value
@@ -62,7 +62,7 @@ def _instant(value: object) -> object:
 
 def _comparable(obj: dict[str, Any]) -> dict[str, Any]:
     """``obj`` without what Passerelle adds, timestamps as instants, TLP refs as levels."""
-    view = {k: _instant(v) if k in TIMESTAMPS else v for k, v in obj.items()
+    view: dict[str, Any] = {k: _instant(v) if k in TIMESTAMPS else v for k, v in obj.items()
             if v != ""}  # an empty string is written as no property
     for name in ("id", "source_ref", "target_ref"):  # UUIDs are written in lower case
         if isinstance(view.get(name), str):

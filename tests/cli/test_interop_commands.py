@@ -236,3 +236,17 @@ def test_the_format_of_every_example_file_is_recognised(tmp_path: Path) -> None:
     assert detect(odd) is ImportFormat.STIX  # so that the error speaks STIX
     odd.write_text("not json")
     assert detect(odd) is ImportFormat.STIX
+
+
+def test_an_export_selects_by_owner_and_time(cli: Invoke, initialised: Path,
+                                             tmp_path: Path) -> None:
+    assert cli("import", str(_shared("stix") / "apt1.json"), *WHY).exit_code == 0
+    out = tmp_path / "out.json"
+    none = cli("export", "--out", str(out), "--owner", "ma", *WHY)
+    assert none.exit_code == 0, none.output
+    assert "0 records" in none.output
+    recent = cli("export", "--out", str(out), "--since", "2016-01-01", *WHY)
+    assert "0 records" in recent.output  # APT1's objects are from 2015
+    ours = cli("export", "--out", str(out), "--owner", "fr", "--until", "2016-01-01", *WHY)
+    assert ours.exit_code == 0
+    assert len(json.loads(out.read_text())["objects"]) >= 76

@@ -13,6 +13,7 @@ truncated bundle behind.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections import Counter
@@ -202,12 +203,26 @@ def export_command(
     kinds: Annotated[list[RecordKind] | None, typer.Option(
         "--kind", help="Export only records of this kind; repeat for several (default: all)")
     ] = None,
+    name: Annotated[str | None, typer.Option(
+        "--name", help="Only persons and organisations with this name, in any spelling or "
+        "script")] = None,
+    document_number: Annotated[str | None, typer.Option(
+        "--document-number", help="Only documents with this number")] = None,
+    owner: Annotated[str | None, typer.Option(
+        "--owner", help="Only records this agency owns (its id: fr, es, be, ma...)")] = None,
+    since: Annotated[dt.datetime | None, typer.Option(
+        "--since", help="Only records whose time (event, publication, validity, else last "
+        "change) is at or after this date (UTC)")] = None,
+    until: Annotated[dt.datetime | None, typer.Option(
+        "--until", help="... and before this date (UTC)")] = None,
     justification: JustificationOption = "",
     as_user: AsOption = None,
 ) -> None:
     """Export the records the acting identity may export; the export is recorded in the audit
     log."""
-    query = RecordQuery(kinds=frozenset(kinds or ()))
+    query = RecordQuery(kinds=frozenset(kinds or ()), name=name,
+                        document_number=document_number, owner_agency=owner,
+                        time_from=_utc(since), time_to=_utc(until))
     if _personal(query.kinds) and len(justification.strip()) < 4:
         raise JustificationRequired(
             "this export may contain personal data: state why with --justification "
@@ -233,6 +248,13 @@ def export_command(
         else:
             write_records(records, csv_kind, stream)
     out().print(f"{len(records)} records exported to {escape(str(out_path))} ({fmt.value})")
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """A date given on the command line, read as UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=dt.UTC)
 
 
 def _csv_kind(fmt: ExportFormat, kinds: frozenset[RecordKind]) -> RecordKind:

@@ -205,6 +205,19 @@ class RecordRepositoryContract:
             kinds=frozenset({RecordKind.EVENT, RecordKind.PERSON}),
             time_to=T0 + dt.timedelta(days=1))) == [early.id, person.id]
 
+    def test_kept_objects_are_the_kind_object_whatever_their_stix_type(
+            self, uow_factory: UnitOfWorkFactory, samples: Samples) -> None:
+        actor, campaign = samples.kept("threat-actor"), samples.kept("campaign")
+        person = samples.person()
+        store(uow_factory, actor, campaign, person)
+        objects = frozenset({RecordKind.OBJECT})
+        assert sorted(search(uow_factory, RecordQuery(kinds=objects))) == sorted(
+            [actor.id, campaign.id])
+        assert sorted(search(uow_factory, RecordQuery(
+            kinds=objects | {RecordKind.PERSON}))) == sorted([actor.id, campaign.id, person.id])
+        assert search(uow_factory, RecordQuery(kinds=frozenset({RecordKind.PERSON}))) == [
+            person.id]
+
     def test_an_alert_falls_in_the_time_range_of_its_validity_start_and_has_no_names(
             self, uow_factory: UnitOfWorkFactory, samples: Samples) -> None:
         person = samples.person("Tomasz", "Wiśniewski")

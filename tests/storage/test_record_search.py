@@ -27,6 +27,8 @@ def test_a_kind_is_a_range_of_ids_that_holds_every_id_of_that_kind(samples: Samp
     assert "records.id >= 'person--'" in str(bounds)
     assert "records.id < 'person-.'" in str(bounds)
     for kind in RecordKind:
+        if kind is RecordKind.OBJECT:
+            continue  # named by their STIX id: every id outside the other kinds' ranges
         record_id = samples.record_id(kind)
         assert (f"{kind.value}--" <= record_id < f"{kind.value}-.")
         assert not any(f"{other.value}--" <= record_id < f"{other.value}-."

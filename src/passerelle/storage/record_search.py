@@ -39,6 +39,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    not_,
     or_,
     select,
 )
@@ -60,10 +61,18 @@ def latest_bodies(source: FromClause = RECORDS) -> Select[tuple[dict[str, Any]]]
 
 
 def kind_ranges(column: ColumnElement[str], kinds: frozenset[RecordKind]) -> ColumnElement[bool]:
-    """``column`` (a record id) names a record of one of ``kinds``."""
+    """``column`` (a record id) names a record of one of ``kinds``.
+
+    A kept STIX object is named by its own STIX id (``malware--...``), not ``object--...``: its
+    kind is every id outside the other kinds' ranges."""
     # "-" is 0x2D and "." is 0x2E: every "<kind>--..." id sorts between the two bounds.
-    return or_(*(and_(column >= f"{kind.value}--", column < f"{kind.value}-.")
-                 for kind in sorted(kinds, key=lambda k: k.value)))
+    ranges = {kind: and_(column >= f"{kind.value}--", column < f"{kind.value}-.")
+              for kind in RecordKind if kind is not RecordKind.OBJECT}
+    chosen = [ranges[kind] for kind in sorted(kinds, key=lambda k: k.value)
+              if kind is not RecordKind.OBJECT]
+    if RecordKind.OBJECT in kinds:
+        chosen.append(not_(or_(*ranges.values())))
+    return or_(*chosen)
 
 
 def rank_tokens(connection: Connection, tokens: Sequence[str]) -> list[str]:

@@ -4,6 +4,8 @@ killed before it recorded a delivery posts again, and es stores everything once.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import shutil
 import threading
 from dataclasses import dataclass
@@ -23,13 +25,14 @@ from passerelle.bootstrap import node_caller
 from passerelle.domain.audit import AuditAction
 from passerelle.domain.markings import Markings
 from passerelle.domain.outbox import OutboxItem
-from passerelle.domain.records import Organisation, Person, SubjectCategory
+from passerelle.domain.records import Organisation, Person, StixObject, SubjectCategory
 from passerelle.errors import NotFound
 from passerelle.federation.keys import NodeKey
 from passerelle.federation.outbox import OutboxSender
 from passerelle.federation.pull import Puller
 from passerelle.federation.signing_auth import SigningAuth
 from passerelle.interop.stix.export import record_to_stix
+from passerelle.interop.stix.reader import stix_to_record
 from passerelle.node import Node
 from passerelle.ports import AuditQuery, TransferQuery
 
@@ -319,3 +322,24 @@ def test_run_forever_pushes_urgent_work_at_once_and_stops_when_told(
         loop.join(30)
     assert not loop.is_alive()
     assert held(pair.es, made.id)
+
+
+def test_a_kept_stix_object_travels_as_it_came_and_its_erasure_follows(pair: Pair) -> None:
+    malware = {"type": "malware", "spec_version": "2.1",
+               "id": "malware--3a1f6b2c-4d5e-4f60-8a7b-9c0d1e2f3a4b",
+               "created": "2026-10-01T00:00:00.000Z", "modified": "2026-10-01T00:00:00.000Z",
+               "name": "Fictional dropper", "is_family": True, "x_partner_rating": 4}
+    kept = dataclasses.replace(stix_to_record(malware, default_owner="fr"), markings=TO_ES)
+    (outcome,) = pair.fr.imports.import_records(author(), [kept], atomic=True)
+    assert outcome.status.value == "created"
+    pair.puller().pull("fr")
+    with pair.es.transactions() as tx:
+        copy = tx.records.get(malware["id"])
+    assert copy is not None
+    assert isinstance(copy.details, StixObject)
+    assert json.loads(copy.details.content) == malware
+    assert copy.owner_agency == "fr"
+    pair.clock.advance(seconds=2)
+    pair.fr.records.erase(author(), malware["id"])
+    assert pair.sender().run_once().delivered == {"es": 1}
+    assert not held(pair.es, malware["id"])

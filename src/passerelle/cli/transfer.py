@@ -51,7 +51,7 @@ from passerelle.errors import JustificationRequired, ValidationFailed
 from passerelle.interop.misp import events_from_records, write_feed
 from passerelle.interop.records_csv import write_records
 from passerelle.interop.stix import bundle
-from passerelle.interop.stix.pipeline import collector_paused
+from passerelle.interop.stix.pipeline import collector_paused, sweep_young
 from passerelle.ports import RecordQuery
 from passerelle.services.imports import ImportOutcome, ImportStatus
 from passerelle.services.records import PERSONAL_KINDS
@@ -143,10 +143,13 @@ class _Tally:
         self.rejected: list[ImportOutcome] = []
 
     def add(self, outcomes: list[ImportOutcome]) -> None:
+        """Count one chunk's outcomes (and sweep the cycles the chunk made: see
+        ``sweep_young``)."""
         for outcome in outcomes:
             self.counts[outcome.status] += 1
             if outcome.status is ImportStatus.REJECTED and len(self.rejected) < MAX_ROWS:
                 self.rejected.append(outcome)
+        sweep_young()
 
 
 def _report(tally: _Tally, source: Source, partial: bool) -> None:

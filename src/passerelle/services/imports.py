@@ -81,7 +81,7 @@ class ImportService:
                 candidate = replace(candidate, created_by=caller.user.id)
             if isinstance(candidate, PasserelleError):
                 outcomes[position] = _rejected(index, None, candidate)
-            elif hash(candidate.id) in seen:  # ids' hashes: 8 bytes each, not the ids
+            elif hash(candidate.id) in seen:  # ids' hashes (~70 bytes each in a set), not ids
                 outcomes[position] = ImportOutcome(index, candidate.id, ImportStatus.REJECTED,
                                                    "conflict", "id", "the same id twice in "
                                                    "one import")

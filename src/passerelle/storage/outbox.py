@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from passerelle.domain.outbox import OutboxItem
 from passerelle.storage.conflicts import stored_meanwhile_is_conflict
@@ -30,6 +30,13 @@ def _item(row: Any) -> OutboxItem:
 IN_CHUNK = 1000  # ids per IN list: bound parameters per statement stay modest
 _ORDER = (OUTBOX.c.next_attempt_at, OUTBOX.c.enqueued_at, OUTBOX.c.id)
 
+# Built once, with the ids as an expanding parameter: a statement built per call with the ids
+# as literals makes reference cycles that keep every id alive until the cyclic collector runs
+# (which a bulk import pauses: a million-record import grew by ~150 bytes a record).
+_DROP_PENDING = delete(OUTBOX).where(
+    OUTBOX.c.partner == bindparam("partner"),
+    OUTBOX.c.object_id.in_(bindparam("ids", expanding=True)),
+    OUTBOX.c.delivered_at.is_(None))
 
 class SqlOutboxRepository:
     """``ports.OutboxRepository`` over one connection."""
@@ -106,9 +113,8 @@ class SqlOutboxRepository:
         dropped = 0
         for start in range(0, len(wanted), IN_CHUNK):
             dropped += int(self._connection.execute(
-                delete(OUTBOX).where(OUTBOX.c.partner == partner,
-                                     OUTBOX.c.object_id.in_(wanted[start:start + IN_CHUNK]),
-                                     OUTBOX.c.delivered_at.is_(None))).rowcount)
+                _DROP_PENDING, {"partner": partner, "ids": wanted[start:start + IN_CHUNK]}
+            ).rowcount)
         return dropped
 
     def purge_delivered(self, before: dt.datetime) -> int:

@@ -4,7 +4,8 @@ nodes, the baselines, and two bundles imported while their memory is sampled."""
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,14 @@ def test_interop_benchmark_imports_and_exports_every_record_and_ends_with_its_fi
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
         tmp_path: Path) -> None:
     monkeypatch.syspath_prepend(str(BENCH))
-    interop = importlib.import_module("interop")
+    # Loaded from its file under a name of its own: "interop" is also the test package
+    # tests/interop, which the rest of the suite may have imported first.
+    spec = importlib.util.spec_from_file_location("bench_interop", BENCH / "interop.py")
+    assert spec is not None
+    assert spec.loader is not None
+    interop = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_interop", interop)
+    spec.loader.exec_module(interop)
 
     status = interop.main(["--quick", "--objects", "300", "--big-gb", "0.001",
                            "--workdir", str(tmp_path)])

@@ -11,9 +11,7 @@ come, so a large export never sits in memory whole. The objects every record ref
 
 from __future__ import annotations
 
-import json
-import uuid
-from collections.abc import Iterator
+from itertools import chain
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
@@ -26,8 +24,8 @@ from passerelle.api.params import RecordFilters
 from passerelle.domain.records import Record
 from passerelle.errors import PasserelleError
 from passerelle.interop.misp import read_event
-from passerelle.interop.stix.bundles import ImportedObject, import_bundle, is_context
-from passerelle.interop.stix.export import bundle
+from passerelle.interop.stix.bundles import ImportedObject, import_bundle
+from passerelle.interop.stix.streaming import bundle_pieces
 from passerelle.services.imports import ImportOutcome
 
 router = APIRouter(tags=["stix"], route_class=StrictJsonRoute)
@@ -115,44 +113,6 @@ class StixResponse(StreamingResponse):
     media_type = STIX_MEDIA_TYPE
 
 
-def _batches(first: Record | None, rest: Iterator[Record]) -> Iterator[list[Record]]:
-    batch: list[Record] = [] if first is None else [first]
-    for record in rest:
-        batch.append(record)
-        if len(batch) == EXPORT_BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _stream(first: Record | None, rest: Iterator[Record],
-            names: dict[str, str]) -> Iterator[bytes]:
-    """The bundle as JSON text, batch by batch. STIX forbids empty lists, so ``objects`` is
-    only opened once there is something to put in it, as ``interop.stix.export.bundle`` does."""
-    yield f'{{"type":"bundle","id":"bundle--{uuid.uuid4()}"'.encode()
-    written: set[str] = set()
-    opened = False
-    for batch in _batches(first, rest):
-        parts = _objects(batch, names, written)
-        if parts:
-            yield ((",\"objects\":[" if not opened else ",") + ",".join(parts)).encode()
-            opened = True
-    yield b"]}" if opened else b"}"
-
-
-def _objects(batch: list[Record], names: dict[str, str], written: set[str]) -> list[str]:
-    """The batch's objects as JSON texts, context objects only the first time they appear."""
-    parts: list[str] = []
-    for obj in bundle(batch, agency_names=names).get("objects", []):
-        if is_context(obj):
-            if obj["id"] in written:
-                continue
-            written.add(obj["id"])
-        parts.append(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
-    return parts
-
-
 @router.get(
     "/exports/stix", response_class=StixResponse, summary="Export records as STIX",
     description="A STIX 2.1 bundle of the records matching the filters (as for "
@@ -168,4 +128,6 @@ def export_stix(filters: RecordFilters, caller: CallerDep, node: NodeDep) -> Res
     records = node.records.export(caller, filters)
     first = next(records, None)
     names = {agency.id: agency.name for agency in node.accounts.agencies()}
-    return StixResponse(_stream(first, records, names))
+    chunks = bundle_pieces(chain([] if first is None else [first], records),
+                           agency_names=names, batch=EXPORT_BATCH)
+    return StixResponse(piece.encode() for piece in chunks)

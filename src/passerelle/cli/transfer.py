@@ -50,8 +50,8 @@ from passerelle.domain.records import Record, RecordKind
 from passerelle.errors import JustificationRequired, ValidationFailed
 from passerelle.interop.misp import events_from_records, write_feed
 from passerelle.interop.records_csv import write_records
-from passerelle.interop.stix import bundle
 from passerelle.interop.stix.pipeline import collector_paused, sweep_young
+from passerelle.interop.stix.streaming import bundle_pieces
 from passerelle.ports import RecordQuery
 from passerelle.services.imports import ImportOutcome, ImportStatus
 from passerelle.services.records import PERSONAL_KINDS
@@ -234,6 +234,15 @@ def export_command(
     with opened_node() as node:
         caller = caller_for(node, as_user, justification)
         names = {a.id: a.name for a in node.accounts.agencies()}
+        if fmt is ExportFormat.STIX:  # streamed: a bundle of any size, one batch in memory
+            with _progress(TextColumn("{task.completed} records")) as progress, \
+                    _replaced(out_path) as stream:
+                counter = _Counter()
+                for piece in bundle_pieces(counter.count(_counted(
+                        node.records.export(caller, query), progress)), agency_names=names):
+                    stream.write(piece)
+            out().print(f"{counter.seen} records exported to {escape(str(out_path))} (stix)")
+            return
         with _progress(TextColumn("{task.completed} records")) as progress:
             records = list(_counted(node.records.export(caller, query), progress))
     if fmt is ExportFormat.MISP_FEED:
@@ -242,9 +251,7 @@ def export_command(
                     f"{summary.hashes} hashes, in the feed {escape(str(out_path))}")
         return
     with _replaced(out_path) as stream:
-        if fmt is ExportFormat.STIX:
-            json.dump(bundle(records, agency_names=names), stream, ensure_ascii=False, indent=1)
-        elif fmt is ExportFormat.MISP:
+        if fmt is ExportFormat.MISP:
             events = events_from_records(records, agency_names=names)
             json.dump(events[0] if len(events) == 1 else {"response": events}, stream,
                       ensure_ascii=False, indent=1)
@@ -258,6 +265,18 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
     if moment is None or moment.tzinfo is not None:
         return moment
     return moment.replace(tzinfo=dt.UTC)
+
+
+class _Counter:
+    """Counts what passes through it."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def count(self, records: Iterable[Record]) -> Iterator[Record]:
+        for record in records:
+            self.seen += 1
+            yield record
 
 
 def _csv_kind(fmt: ExportFormat, kinds: frozenset[RecordKind]) -> RecordKind:

@@ -185,11 +185,20 @@ def counts_rejected(tally: _Tally) -> int:
     return tally.counts[ImportStatus.REJECTED]
 
 
-def _counted(records: Iterable[Record], progress: Progress) -> Iterator[Record]:
-    task = progress.add_task("exporting records", total=None)
-    for record in records:
-        progress.advance(task)
-        yield record
+class _Counted:
+    """The records of an export, counted on a progress bar as they pass."""
+
+    def __init__(self, records: Iterable[Record], progress: Progress) -> None:
+        self._records = records
+        self._progress = progress
+        self.seen = 0
+
+    def __iter__(self) -> Iterator[Record]:
+        task = self._progress.add_task("exporting records", total=None)
+        for record in self._records:
+            self.seen += 1
+            self._progress.advance(task)
+            yield record
 
 
 def _personal(kinds: frozenset[RecordKind]) -> bool:
@@ -237,14 +246,13 @@ def export_command(
         if fmt is ExportFormat.STIX:  # streamed: a bundle of any size, one batch in memory
             with _progress(TextColumn("{task.completed} records")) as progress, \
                     _replaced(out_path) as stream:
-                counter = _Counter()
-                for piece in bundle_pieces(counter.count(_counted(
-                        node.records.export(caller, query), progress)), agency_names=names):
+                counted = _Counted(node.records.export(caller, query), progress)
+                for piece in bundle_pieces(counted, agency_names=names):
                     stream.write(piece)
-            out().print(f"{counter.seen} records exported to {escape(str(out_path))} (stix)")
+            out().print(f"{counted.seen} records exported to {escape(str(out_path))} (stix)")
             return
         with _progress(TextColumn("{task.completed} records")) as progress:
-            records = list(_counted(node.records.export(caller, query), progress))
+            records = list(_Counted(node.records.export(caller, query), progress))
     if fmt is ExportFormat.MISP_FEED:
         summary = write_feed(events_from_records(records, agency_names=names), out_path)
         out().print(f"{len(records)} records in {len(summary.events)} events, "
@@ -265,18 +273,6 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
     if moment is None or moment.tzinfo is not None:
         return moment
     return moment.replace(tzinfo=dt.UTC)
-
-
-class _Counter:
-    """Counts what passes through it."""
-
-    def __init__(self) -> None:
-        self.seen = 0
-
-    def count(self, records: Iterable[Record]) -> Iterator[Record]:
-        for record in records:
-            self.seen += 1
-            yield record
 
 
 def _csv_kind(fmt: ExportFormat, kinds: frozenset[RecordKind]) -> RecordKind:

@@ -26,11 +26,8 @@ from enum import StrEnum
 from passerelle.domain.agencies import Agency
 from passerelle.domain.audit import AuditAction, AuditEvent
 from passerelle.domain.policy import ALLOW, Decision
-from passerelle.domain.records import Record, RecordKind
+from passerelle.domain.records import Record
 from passerelle.errors import ValidationFailed
-
-#: Records holding personal data: their transfer to a third country needs a legal basis.
-PERSONAL_KINDS = frozenset({RecordKind.PERSON, RecordKind.DOCUMENT, RecordKind.ALERT})
 
 
 class BasisKind(StrEnum):

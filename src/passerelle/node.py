@@ -18,6 +18,7 @@ from passerelle.services.hits import HitService
 from passerelle.services.imports import ImportService
 from passerelle.services.notifications import Notifications
 from passerelle.services.outbox import OutboxService
+from passerelle.services.partner_status import PartnerStatusService
 from passerelle.services.peers import PeerService
 from passerelle.services.records import RecordService
 from passerelle.services.replay_guard import DatabaseReplayGuard
@@ -47,6 +48,7 @@ class Node:
     screening: ScreeningService
     review: ReviewService
     hits: HitService
+    partner_status: PartnerStatusService
 
     @classmethod
     def build(cls, settings: Settings, transactions: UnitOfWorkFactory,
@@ -77,4 +79,5 @@ class Node:
             review=ReviewService(transactions, clock, agency, notifications,
                                  outbox.notify_urgent),
             hits=HitService(transactions, clock, agency, notifications, outbox.notify_urgent),
+            partner_status=PartnerStatusService(transactions, clock, agency),
         )

@@ -46,13 +46,21 @@ class RecordQuery:
     """What a search asks for; every field narrows the result (all are optional).
 
     ``name`` matches any stored name of a person or organisation, in any script, token by token
-    after normalisation (case, accents, Arabic letter forms). ``document_number`` matches the
-    normalised number. ``time_from``/``time_to`` bound the record's time: when an event occurred,
-    a report was published, an indicator became valid, otherwise when the record last changed.
+    after normalisation (case, accents, Arabic letter forms). ``sounds_like`` matches the same
+    names in any spelling or script: every word of it that has readings must share a consonant
+    skeleton (``matching.blocking.spelling_keys``) with some word of the record's names, so
+    "Yusuf Idrissi", "Jusuf" or "يوسف" find "Youssef El Idrissi"; it is broad by design (it
+    also finds "Sofia", whose skeleton is SF too), and is best narrowed by ``kinds`` or by a
+    second word. A query without any word that has readings matches nothing.
+
+    ``document_number`` matches the normalised number. ``time_from``/``time_to`` bound the
+    record's time: when an event occurred, a report was published, an indicator became valid,
+    otherwise when the record last changed.
     """
 
     kinds: frozenset[RecordKind] = frozenset()
     name: str | None = None
+    sounds_like: str | None = None
     document_number: str | None = None
     owner_agency: str | None = None
     time_from: dt.datetime | None = None
@@ -97,6 +105,22 @@ class RecordRepository(Protocol):
 
     def count(self) -> int:
         """How many records are stored."""
+        ...
+
+    def due_for_review(self, owner_agency: str, until: dt.date,
+                       after: tuple[dt.date, str] | None, limit: int) -> list[Record]:
+        """Records of ``owner_agency`` whose review date (``Markings.review_date``) is on or
+        before ``until``, in (review date, id) order, strictly after the keyset position
+        ``after``. Records without a review date never appear."""
+        ...
+
+    def expiring(self, owner_agency: str, kinds: frozenset[RecordKind], after_time: dt.datetime,
+                 until: dt.datetime, after: tuple[dt.datetime, str] | None, limit: int
+                 ) -> list[Record]:
+        """Records of ``owner_agency`` and of one of ``kinds`` whose ``valid_until`` (alerts,
+        indicators) is after ``after_time`` and not after ``until``, in (valid_until, id) order,
+        strictly after the keyset position ``after``. Whatever their status: withdrawn alerts
+        are the caller's to leave out."""
         ...
 
 
@@ -222,6 +246,15 @@ class TransferQuery:
     until: dt.datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SyncCheckpoint:
+    """How far this node has read one partner's feed: the ``date_added`` of the last entry
+    taken, and when it was taken (the ``at`` of ``set_checkpoint``)."""
+
+    date_added: dt.datetime
+    pulled_at: dt.datetime
+
+
 class FederationRepository(Protocol):
     """Legal bases, transfer records, the release feed and onward-transfer consents."""
 
@@ -278,7 +311,13 @@ class FederationRepository(Protocol):
         ...
 
     def set_checkpoint(self, partner: str, date_added: dt.datetime, at: dt.datetime) -> None:
-        """Move the checkpoint of a partner's feed forward (never back)."""
+        """Move the checkpoint of a partner's feed forward (never back), noting ``at`` as when
+        the entries were taken; a call that does not move it forward changes nothing."""
+        ...
+
+    def checkpoints(self) -> dict[str, SyncCheckpoint]:
+        """Every partner's checkpoint, with when it last moved (partners never read are left
+        out)."""
         ...
 
     def grant_consent(self, record_id: str, agency_id: str, granted_by: str,
@@ -334,6 +373,32 @@ class NonceLedger(Protocol):
         """Forget the nonces kept until before ``now``; how many were forgotten."""
         ...
 
+    def latest_by_key(self) -> dict[str, dt.datetime]:
+        """For each key id that holds nonces, the latest ``keep_until`` among them: a trace of
+        the last signed request accepted from that key, until ``purge`` forgets it."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxSummary:
+    """The delivery state of one partner's outbox items.
+
+    ``pending`` counts the undelivered items, ``failing`` those of them that failed at least
+    once; ``oldest_pending_at`` is the ``enqueued_at`` of the oldest undelivered one and
+    ``next_attempt_at`` the earliest time one of them will be tried. ``last_delivered_at`` is
+    the latest delivery among the delivered items still kept (they are purged after a while).
+    ``last_error`` is the error of the undelivered failed item with the latest
+    ``next_attempt_at``: no failure time is stored, and a retry is scheduled from the time of
+    the failure, so that item is (nearly always) the one that failed last.
+    """
+
+    pending: int = 0
+    failing: int = 0
+    oldest_pending_at: dt.datetime | None = None
+    next_attempt_at: dt.datetime | None = None
+    last_delivered_at: dt.datetime | None = None
+    last_error: str | None = None
+
 
 class OutboxRepository(Protocol):
     """Objects waiting to be pushed to partners' nodes, and those delivered (kept until
@@ -370,6 +435,11 @@ class OutboxRepository(Protocol):
 
     def pending_counts(self) -> dict[str, int]:
         """How many undelivered items each partner has (partners with none are left out)."""
+        ...
+
+    def partner_summary(self) -> dict[str, OutboxSummary]:
+        """Each partner's ``OutboxSummary``, computed by the store (aggregates, not rows);
+        partners without any item kept are left out."""
         ...
 
     def drop_pending(self, partner: str, object_ids: Sequence[str]) -> int:

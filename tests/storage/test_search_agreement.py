@@ -51,6 +51,8 @@ queries = st.builds(
     kinds=st.frozensets(st.sampled_from([RecordKind.PERSON, RecordKind.ORGANISATION,
                                          RecordKind.DOCUMENT]), max_size=2),
     name=st.none() | st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join),
+    sounds_like=st.none() | st.lists(st.sampled_from([*WORDS, "Jusuf", "Haddat"]), min_size=1,
+                                     max_size=2).map(" ".join),
     document_number=st.none() | st.sampled_from([*NUMBERS, "AB123456", "nothing"]),
     owner_agency=st.none() | st.sampled_from(["fr", "ma"]))
 

@@ -17,12 +17,13 @@ the query; the best-ranked entries are then compared in full by the scorer.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from functools import lru_cache
 
 from passerelle.matching.dates import parse_birth_date
 from passerelle.matching.documents import confusion_key
 from passerelle.matching.model import PersonEntry
-from passerelle.matching.names import analyse
+from passerelle.matching.names import Word, analyse
 
 MIN_DELETION_LENGTH = 4
 MAX_READINGS = 3
@@ -48,6 +49,17 @@ def _skeleton_keys(skeleton: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
+def _readings(word: Word) -> Iterator[str]:
+    """The skeletons a word is filed under: its first readings and any with a convention
+    behind it, and ``=`` + the word itself for a reading without consonants."""
+    for skeleton, _notes in word.readings[:MAX_READINGS] + tuple(
+            r for r in word.readings[MAX_READINGS:] if r[1]):
+        if skeleton:
+            yield skeleton
+        elif word.text:
+            yield "=" + word.text
+
+
 @lru_cache(maxsize=400_000)
 def _name_keys(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(skeleton keys, default skeletons) of one written name."""
@@ -58,14 +70,31 @@ def _name_keys(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
             continue
         if word.key:
             defaults.setdefault(word.key, None)
-        for skeleton, _notes in word.readings[:MAX_READINGS] + tuple(
-                r for r in word.readings[MAX_READINGS:] if r[1]):
-            if skeleton:
-                for key in _skeleton_keys(skeleton):
-                    keys.setdefault(key, None)
-            elif word.text:
-                keys.setdefault("s:=" + word.text, None)
+        for reading in _readings(word):
+            if reading.startswith("="):
+                keys.setdefault("s:" + reading, None)
+            else:
+                keys.update(dict.fromkeys(_skeleton_keys(reading)))
     return tuple(keys), tuple(defaults)
+
+
+@lru_cache(maxsize=400_000)
+def spelling_keys(name: str) -> tuple[tuple[str, ...], ...]:
+    """The ``s:`` skeleton keys of each word of a written name, one tuple per word that has
+    readings, in the order written.
+
+    Two spellings of a word in any script or convention share a key ("Youssef", "Yusuf",
+    "Youssouf" and "يوسف" are all ``s:SF``; "Jusuf" is ``s:JSF``, ``s:XSF`` or ``s:SF``), so a
+    word matches another when their tuples intersect. These are the whole-skeleton keys of the
+    blocking index, without the one-deletion ``e:`` keys: a search index built on them finds
+    spellings, not typos. Particles ("El", "bin") have no readings and give no tuple.
+    """
+    out: list[tuple[str, ...]] = []
+    for word in analyse(name).words:
+        keys = tuple(dict.fromkeys("s:" + reading for reading in _readings(word)))
+        if keys:
+            out.append(keys)
+    return tuple(out)
 
 
 def name_skeletons(entry: PersonEntry) -> set[str]:

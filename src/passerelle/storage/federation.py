@@ -14,7 +14,7 @@ from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, sele
 
 from passerelle.domain.releases import Change, Release, Which
 from passerelle.domain.transfers import BasisKind, LegalBasis, TransferRecord
-from passerelle.ports import TransferQuery
+from passerelle.ports import SyncCheckpoint, TransferQuery
 from passerelle.storage.bulk import insert_rows
 from passerelle.storage.records import ID_CHUNK
 from passerelle.storage.schema import (
@@ -153,7 +153,8 @@ class SqlFederationRepository:
         return value
 
     def set_checkpoint(self, partner: str, date_added: dt.datetime, at: dt.datetime) -> None:
-        """Move the checkpoint of a partner's feed forward (never back)."""
+        """Move the checkpoint of a partner's feed forward (never back); ``updated_at`` keeps
+        ``at``, when the entries were taken."""
         current = self.checkpoint(partner)
         if current is not None and current >= date_added:
             return
@@ -161,6 +162,11 @@ class SqlFederationRepository:
             SYNC_CHECKPOINTS.c.partner == partner))
         self._connection.execute(insert(SYNC_CHECKPOINTS).values(
             partner=partner, date_added=date_added, updated_at=at))
+
+    def checkpoints(self) -> dict[str, SyncCheckpoint]:
+        """Every partner's checkpoint (a row per partner read: a handful)."""
+        rows = self._connection.execute(select(SYNC_CHECKPOINTS))
+        return {row.partner: SyncCheckpoint(row.date_added, row.updated_at) for row in rows}
 
     def consents(self, record_id: str) -> frozenset[str]:
         """Agencies the originator authorised this record to be passed on to."""

@@ -30,7 +30,7 @@ from passerelle.domain.agencies import Agency
 from passerelle.domain.audit import GENESIS, AuditEntry, AuditEvent, ChainHead, seal, seal_head
 from passerelle.domain.outbox import OutboxItem
 from passerelle.domain.peers import Peer
-from passerelle.domain.records import Record
+from passerelle.domain.records import Record, RecordKind
 from passerelle.domain.users import User
 from passerelle.errors import Conflict, NotFound, VersionConflict
 from passerelle.federation.replay import NonceClaim
@@ -57,10 +57,13 @@ from passerelle.storage.memory_hits import HitState, MemoryHitRepository, Memory
 from passerelle.storage.memory_outbox import MemoryOutboxRepository
 from passerelle.storage.search_keys import (
     query_document_key,
+    query_spelling_groups,
     query_tokens,
     record_document_keys,
+    record_spelling_keys,
     record_time,
     record_tokens,
+    record_valid_until,
 )
 from passerelle.storage.types import as_utc
 
@@ -162,6 +165,35 @@ class MemoryRecordRepository:
     def count(self) -> int:
         return len(self._table.rows)
 
+    def due_for_review(self, owner_agency: str, until: dt.date,
+                       after: tuple[dt.date, str] | None, limit: int) -> list[Record]:
+        keyed = ((r.markings.review_date, r) for r in self._latest(owner_agency))
+        found = sorted(((due, r.id), r) for due, r in keyed if due is not None and due <= until)
+        return _page(found, after, limit)
+
+    def expiring(self, owner_agency: str, kinds: frozenset[RecordKind], after_time: dt.datetime,
+                 until: dt.datetime, after: tuple[dt.datetime, str] | None, limit: int
+                 ) -> list[Record]:
+        keyed = ((record_valid_until(r), r) for r in self._latest(owner_agency)
+                 if not kinds or r.kind in kinds)
+        found = sorted(((end, r.id), r) for end, r in keyed
+                       if end is not None and as_utc(after_time) < end <= as_utc(until))
+        if after is not None:
+            after = (as_utc(after[0]), after[1])
+        return _page(found, after, limit)
+
+    def _latest(self, owner_agency: str) -> Iterator[Record]:
+        return (versions[-1] for versions in self._table.rows.values()
+                if versions[-1].owner_agency == owner_agency)
+
+
+K = TypeVar("K", dt.date, dt.datetime)
+
+
+def _page(found: list[tuple[tuple[K, str], Record]], after: tuple[K, str] | None,
+          limit: int) -> list[Record]:
+    return [record for key, record in found if after is None or key > after][:max(limit, 0)]
+
 
 def _matches(record: Record, query: RecordQuery) -> bool:
     if query.kinds and record.kind not in query.kinds:
@@ -176,6 +208,11 @@ def _matches(record: Record, query: RecordQuery) -> bool:
     if query.name is not None:
         tokens = query_tokens(query.name)
         if not tokens or not set(tokens) <= record_tokens(record):
+            return False
+    if query.sounds_like is not None:
+        groups = query_spelling_groups(query.sounds_like)
+        keys = record_spelling_keys(record)
+        if not groups or not all(keys.intersection(group) for group in groups):
             return False
     if query.document_number is not None:
         key = query_document_key(query.document_number)
@@ -330,6 +367,12 @@ class MemoryNonceLedger:
         for key in expired:
             self._write(key, None)
         return len(expired)
+
+    def latest_by_key(self) -> dict[str, dt.datetime]:
+        latest: dict[str, dt.datetime] = {}
+        for (key_id, _), until in self.rows.items():
+            latest[key_id] = max(until, latest.get(key_id, until))
+        return latest
 
     def _write(self, key: NonceKey, until: dt.datetime | None) -> None:
         self.entry_values.setdefault(key, self.rows.get(key))

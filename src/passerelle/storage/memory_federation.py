@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from passerelle.domain.releases import Release, Which
 from passerelle.domain.transfers import LegalBasis, TransferRecord
-from passerelle.ports import TransferQuery
+from passerelle.ports import SyncCheckpoint, TransferQuery
 from passerelle.storage.types import as_utc
 
 
@@ -22,11 +22,12 @@ class FederationState:
     releases: list[Release] = field(default_factory=list)
     consents: dict[str, set[str]] = field(default_factory=dict)
     checkpoints: dict[str, dt.datetime] = field(default_factory=dict)
+    pulled_at: dict[str, dt.datetime] = field(default_factory=dict)
 
     def copy(self) -> FederationState:
         return FederationState(dict(self.bases), list(self.transfers), list(self.releases),
                                 {k: set(v) for k, v in self.consents.items()},
-                                dict(self.checkpoints))
+                                dict(self.checkpoints), dict(self.pulled_at))
 
 
 class MemoryFederationRepository:
@@ -101,6 +102,11 @@ class MemoryFederationRepository:
         current = self.state.checkpoints.get(partner)
         if current is None or date_added > current:
             self.state.checkpoints[partner] = date_added
+            self.state.pulled_at[partner] = as_utc(at)
+
+    def checkpoints(self) -> dict[str, SyncCheckpoint]:
+        return {partner: SyncCheckpoint(date_added, self.state.pulled_at[partner])
+                for partner, date_added in self.state.checkpoints.items()}
 
     def grant_consent(self, record_id: str, agency_id: str, granted_by: str,
                       at: dt.datetime) -> None:

@@ -12,11 +12,25 @@ from dataclasses import replace
 
 from passerelle.domain.outbox import OutboxItem
 from passerelle.errors import Conflict
+from passerelle.ports import OutboxSummary
 from passerelle.storage.types import as_utc
 
 
 def _order(item: OutboxItem) -> tuple[dt.datetime, dt.datetime, str]:
     return as_utc(item.next_attempt_at), as_utc(item.enqueued_at), item.id
+
+
+def _summary(items: list[OutboxItem]) -> OutboxSummary:
+    pending = [i for i in items if i.delivered_at is None]
+    failing = sorted((i for i in pending if i.last_error is not None),
+                     key=lambda i: (as_utc(i.next_attempt_at), i.id))
+    delivered = [as_utc(i.delivered_at) for i in items if i.delivered_at is not None]
+    return OutboxSummary(
+        pending=len(pending), failing=len(failing),
+        oldest_pending_at=min((as_utc(i.enqueued_at) for i in pending), default=None),
+        next_attempt_at=min((as_utc(i.next_attempt_at) for i in pending), default=None),
+        last_delivered_at=max(delivered, default=None),
+        last_error=failing[-1].last_error if failing else None)
 
 
 class MemoryOutboxRepository:
@@ -81,6 +95,12 @@ class MemoryOutboxRepository:
             if item.delivered_at is None:
                 counts[item.partner] = counts.get(item.partner, 0) + 1
         return counts
+
+    def partner_summary(self) -> dict[str, OutboxSummary]:
+        by_partner: dict[str, list[OutboxItem]] = {}
+        for item in self.rows.values():
+            by_partner.setdefault(item.partner, []).append(item)
+        return {partner: _summary(items) for partner, items in by_partner.items()}
 
     def drop_pending(self, partner: str, object_ids: Sequence[str]) -> int:
         wanted = set(object_ids)

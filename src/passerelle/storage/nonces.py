@@ -18,11 +18,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete
+from sqlalchemy import Connection, Table, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from passerelle.federation.replay import NonceClaim
 from passerelle.storage.schema import SEEN_NONCES
+from passerelle.storage.types import as_utc
 
 # Both dialects' Insert have on_conflict_do_update and excluded, with the same meaning.
 _INSERTS: dict[str, Callable[[Table], Any]] = {
@@ -52,3 +53,11 @@ class SqlNonceLedger:
         """Delete the nonces kept until before ``now`` (served by the ``keep_until`` index)."""
         return self._connection.execute(
             delete(SEEN_NONCES).where(SEEN_NONCES.c.keep_until < now)).rowcount
+
+    def latest_by_key(self) -> dict[str, dt.datetime]:
+        """The latest ``keep_until`` per key id, read in primary-key order (the table holds a
+        few minutes of requests)."""
+        rows = self._connection.execute(
+            select(SEEN_NONCES.c.key_id, func.max(SEEN_NONCES.c.keep_until))
+            .group_by(SEEN_NONCES.c.key_id))
+        return {key_id: as_utc(until) for key_id, until in rows}

@@ -12,11 +12,25 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 
 from passerelle.domain.outbox import OutboxItem
+from passerelle.ports import OutboxSummary
 from passerelle.storage.conflicts import stored_meanwhile_is_conflict
 from passerelle.storage.schema import OUTBOX
+from passerelle.storage.types import UtcDateTime, as_utc
 
 
 def _item(row: Any) -> OutboxItem:
@@ -25,6 +39,16 @@ def _item(row: Any) -> OutboxItem:
                       enqueued_at=row.enqueued_at, next_attempt_at=row.next_attempt_at,
                       attempts=row.attempts, delivered_at=row.delivered_at,
                       last_error=row.last_error)
+
+
+def _when(condition: ColumnElement[bool], column: ColumnElement[dt.datetime]
+          ) -> ColumnElement[dt.datetime]:
+    """``column`` where ``condition`` holds, else NULL, read back as a ``UtcDateTime``."""
+    return type_coerce(case((condition, column)), UtcDateTime())
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    return None if value is None else as_utc(value)
 
 
 IN_CHUNK = 1000  # ids per IN list: bound parameters per statement stay modest
@@ -106,6 +130,38 @@ class SqlOutboxRepository:
             select(OUTBOX.c.partner, func.count()).where(OUTBOX.c.delivered_at.is_(None))
             .group_by(OUTBOX.c.partner))
         return {row[0]: int(row[1]) for row in rows}
+
+    def partner_summary(self) -> dict[str, OutboxSummary]:
+        """Counts and times per partner in one grouped query (``CASE`` inside the aggregates
+        keeps to what SQLite and PostgreSQL both spell alike), then the last errors in a
+        second one, each partner's ranked by ``next_attempt_at``."""
+        pending = OUTBOX.c.delivered_at.is_(None)
+        rows = self._connection.execute(
+            select(OUTBOX.c.partner,
+                   func.sum(case((pending, 1), else_=0)),
+                   func.sum(case((and_(pending, OUTBOX.c.last_error.is_not(None)), 1),
+                                 else_=0)),
+                   func.min(_when(pending, OUTBOX.c.enqueued_at)),
+                   func.min(_when(pending, OUTBOX.c.next_attempt_at)),
+                   func.max(OUTBOX.c.delivered_at))
+            .group_by(OUTBOX.c.partner))
+        errors = self._last_errors()
+        return {partner: OutboxSummary(
+            pending=int(waiting or 0), failing=int(failing or 0),
+            oldest_pending_at=_utc(oldest), next_attempt_at=_utc(next_at),
+            last_delivered_at=_utc(delivered), last_error=errors.get(partner))
+            for partner, waiting, failing, oldest, next_at, delivered in rows}
+
+    def _last_errors(self) -> dict[str, str]:
+        rank = func.row_number().over(partition_by=OUTBOX.c.partner,
+                                      order_by=(OUTBOX.c.next_attempt_at.desc(),
+                                                OUTBOX.c.id.desc())).label("rank")
+        failed = (select(OUTBOX.c.partner, OUTBOX.c.last_error, rank)
+                  .where(OUTBOX.c.delivered_at.is_(None), OUTBOX.c.last_error.is_not(None))
+                  .subquery())
+        rows = self._connection.execute(
+            select(failed.c.partner, failed.c.last_error).where(failed.c.rank == 1))
+        return {partner: error for partner, error in rows}
 
     def drop_pending(self, partner: str, object_ids: Sequence[str]) -> int:
         """Delete the undelivered items of these objects for ``partner``."""

@@ -14,6 +14,12 @@ index walks the candidates *in id order*, so that the database can stop after ``
   per token, one cheap round trip: SQLite keeps no per-value statistics, and counting beats
   guessing. (``GROUP BY record_id HAVING count(*) = n`` over all tokens would read every common
   token's whole list before returning anything.)
+- A sounds-like word is a *group* of keys (``~SF``, or ``~JSF``/``~XSF``/``~SF`` for "Jusuf"),
+  any of which a record may have; a name token is a group of one. Groups are ranked by the sum
+  of their keys' capped counts. The other groups are ``EXISTS`` probes of ``token IN (...)``.
+  A driving group of several keys is read as one ordered, limited scan per key, merged by a
+  ``UNION`` and cut to the page: the first ``n`` ids of the union are among the first ``n`` of
+  each key, so each scan still stops after ``n`` hits instead of sorting every entry.
 - Kinds are not looked up in a column: the kind is the prefix of the id (``person--<uuid>``), so
   a kind filter is a range of ids, ``[kind + "--", kind + "-.")``, which narrows the same index
   scan instead of filtering row by row. This relies on ids comparing byte by byte ("C"
@@ -42,14 +48,21 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    union,
 )
 
 from passerelle.domain.records import RecordKind
 from passerelle.ports import RecordQuery
 from passerelle.storage.schema import RECORD_DOCUMENTS, RECORD_NAMES, RECORD_VERSIONS, RECORDS
-from passerelle.storage.search_keys import query_document_key, query_tokens
+from passerelle.storage.search_keys import (
+    query_document_key,
+    query_spelling_groups,
+    query_tokens,
+)
 
 RARITY_CAP = 10_000
+#: Keys of ``record_names`` of which a record must have at least one.
+Group = tuple[str, ...]
 
 
 def latest_bodies(source: FromClause = RECORDS) -> Select[tuple[dict[str, Any]]]:
@@ -77,16 +90,22 @@ def kind_ranges(column: ColumnElement[str], kinds: frozenset[RecordKind]) -> Col
 
 def rank_tokens(connection: Connection, tokens: Sequence[str]) -> list[str]:
     """``tokens`` from the rarest to the most common (counts capped at ``RARITY_CAP``)."""
-    if len(tokens) < 2:
-        return list(tokens)
+    return [group[0] for group in rank_groups(connection, [(token,) for token in tokens])]
+
+
+def rank_groups(connection: Connection, groups: Sequence[Group]) -> list[Group]:
+    """``groups`` from the one with the fewest entries to the one with the most, a group's
+    entries being the sum of its keys' (each capped at ``RARITY_CAP``); one round trip."""
+    if len(groups) < 2:
+        return list(groups)
+    keys = list(dict.fromkeys(key for group in groups for key in group))
     counts = []
-    for token in tokens:
-        capped = (select(literal(1)).where(RECORD_NAMES.c.token == token)
+    for key in keys:
+        capped = (select(literal(1)).where(RECORD_NAMES.c.token == key)
                   .limit(RARITY_CAP).subquery())
         counts.append(select(func.count()).select_from(capped).scalar_subquery())
-    row = connection.execute(select(*counts)).one()
-    return [token for _, token in sorted(zip(row, tokens, strict=True),
-                                         key=lambda pair: pair[0])]
+    entries = dict(zip(keys, connection.execute(select(*counts)).one(), strict=True))
+    return sorted(groups, key=lambda group: sum(entries[key] for key in group))
 
 
 def search_statement(connection: Connection, query: RecordQuery, after: str | None,
@@ -98,37 +117,62 @@ def search_statement(connection: Connection, query: RecordQuery, after: str | No
     return latest_bodies(page.join(RECORDS, RECORDS.c.id == page.c.id)).order_by(page.c.id)
 
 
+def name_groups(query: RecordQuery) -> list[Group] | None:
+    """The groups of ``record_names`` keys a record must have one of each, or None when the
+    query's name or sounds-like text has no key at all (and so matches nothing)."""
+    tokens = query_tokens(query.name) if query.name is not None else []
+    spellings = (query_spelling_groups(query.sounds_like) if query.sounds_like is not None
+                 else [])
+    if (query.name is not None and not tokens) or (query.sounds_like is not None
+                                                   and not spellings):
+        return None
+    return list(dict.fromkeys([(token,) for token in tokens] + spellings))
+
+
 def _page_of_ids(connection: Connection, query: RecordQuery, after: str | None,
                  limit: int) -> FromClause | None:
-    tokens = query_tokens(query.name) if query.name is not None else []
+    groups = name_groups(query)
     key = query_document_key(query.document_number) if query.document_number is not None else ""
-    if (query.name is not None and not tokens) or (query.document_number is not None and not key):
+    if groups is None or (query.document_number is not None and not key):
         return None  # a name or number made only of punctuation matches nothing
     if key:
         driver = RECORD_DOCUMENTS.alias("driver")
-        conditions = [driver.c.number_key == key]
-        probes = tokens
-    elif tokens:
-        ranked = rank_tokens(connection, tokens)
-        driver = RECORD_NAMES.alias("driver")
-        conditions = [driver.c.token == ranked[0]]
-        probes = ranked[1:]
-    else:
+        return _driven(driver, driver.c.number_key == key, groups, query, after, limit)
+    if not groups:
         return (select(RECORDS.c.id).where(*_record_filters(query, RECORDS.c.id, after))
                 .order_by(RECORDS.c.id).limit(limit).subquery("page"))
+    driving, *probes = rank_groups(connection, groups)
+    scans = []
+    for index, token in enumerate(driving):
+        driver = RECORD_NAMES.alias(f"driver{index}")
+        scans.append(_driven(driver, driver.c.token == token, probes, query, after, limit,
+                             f"scan{index}"))
+    if len(scans) == 1:
+        return scans[0]
+    merged = union(*(select(scan.c.id) for scan in scans)).subquery("merged")
+    return select(merged.c.id).order_by(merged.c.id).limit(limit).subquery("page")
+
+
+def _driven(driver: FromClause, key: ColumnElement[bool], probes: Sequence[Group],
+            query: RecordQuery, after: str | None, limit: int, name: str = "page"
+            ) -> FromClause:
+    """The first ``limit`` ids, in order, of the driver's entries for ``key`` that pass every
+    probe and filter."""
     record_id = driver.c.record_id
-    conditions.extend(_has_token(record_id, token, i) for i, token in enumerate(probes))
+    conditions = [key]
+    conditions.extend(_has_one_of(record_id, group, i) for i, group in enumerate(probes))
     conditions.extend(_record_filters(query, record_id, after))
     source: FromClause = driver
     if _filters_records(query):
         source = driver.join(RECORDS, RECORDS.c.id == record_id)
     return (select(record_id.label("id")).select_from(source).where(*conditions)
-            .order_by(record_id).limit(limit).subquery("page"))
+            .order_by(record_id).limit(limit).subquery(name))
 
 
-def _has_token(record_id: ColumnElement[str], token: str, index: int) -> ColumnElement[bool]:
+def _has_one_of(record_id: ColumnElement[str], group: Group, index: int) -> ColumnElement[bool]:
     probe = RECORD_NAMES.alias(f"probe{index}")
-    return exists().where(probe.c.token == token, probe.c.record_id == record_id)
+    token = probe.c.token == group[0] if len(group) == 1 else probe.c.token.in_(group)
+    return exists().where(token, probe.c.record_id == record_id)
 
 
 def _filters_records(query: RecordQuery) -> bool:

@@ -1,5 +1,6 @@
 """Records in SQL: a head row in ``records``, every version's body in ``record_versions``, and the
-search keys in ``record_names`` / ``record_documents``, all written in the caller's transaction.
+search keys in ``record_names`` (name tokens and spelling keys) / ``record_documents``, all
+written in the caller's transaction.
 
 Bulk import is the hot path (hundreds of thousands of records from a partner or a file), so
 ``add`` builds plain row dicts and hands each table one executemany; no ORM objects, no
@@ -9,20 +10,27 @@ validates it: a body that no longer reads is an error, never a silently wrong re
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, select, update
+from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, or_, select, update
 
 from passerelle.domain.codec import record_from_dict, record_to_dict
-from passerelle.domain.records import Record
+from passerelle.domain.records import Record, RecordKind
 from passerelle.errors import Conflict, NotFound, VersionConflict
 from passerelle.ports import RecordQuery
 from passerelle.storage.bulk import insert_rows
 from passerelle.storage.conflicts import stored_meanwhile_is_conflict
-from passerelle.storage.record_search import latest_bodies, search_statement
+from passerelle.storage.record_search import kind_ranges, latest_bodies, search_statement
 from passerelle.storage.schema import RECORD_DOCUMENTS, RECORD_NAMES, RECORD_VERSIONS, RECORDS
-from passerelle.storage.search_keys import record_document_keys, record_time, record_tokens
+from passerelle.storage.search_keys import (
+    record_document_keys,
+    record_spelling_keys,
+    record_time,
+    record_tokens,
+    record_valid_until,
+)
 
 # Stays under SQLite's limit of 32,766 bound parameters and keeps PostgreSQL plans simple.
 ID_CHUNK = 5000
@@ -48,12 +56,13 @@ class _Rows:
         self.records.append({
             "id": record.id, "kind": record.kind._value_, "owner_agency": record.owner_agency,
             "version": record.version, "record_time": record_time(record),
-            "modified_at": record.modified_at})
+            "modified_at": record.modified_at, "review_date": record.markings.review_date,
+            "valid_until": record_valid_until(record)})
         self.versions.append({
             "record_id": record.id, "version": record.version, "body": body,
             "modified_at": record.modified_at, "modified_by": record.modified_by})
         self.names.extend({"record_id": record.id, "token": token}
-                          for token in record_tokens(record))
+                          for token in record_tokens(record) | record_spelling_keys(record))
         self.documents.extend({"record_id": record.id, "number_key": key}
                               for key in record_document_keys(record))
 
@@ -157,6 +166,36 @@ class SqlRecordRepository:
         """How many records are stored."""
         return int(self._connection.scalar(select(func.count()).select_from(RECORDS)) or 0)
 
+    def due_for_review(self, owner_agency: str, until: dt.date,
+                       after: tuple[dt.date, str] | None, limit: int) -> list[Record]:
+        """Read from ``(owner_agency, review_date, id)`` in that order: the page ends after
+        ``limit`` index entries, however many records the agency holds."""
+        column = RECORDS.c.review_date
+        conditions = [RECORDS.c.owner_agency == owner_agency, column <= until]
+        if after is not None:
+            conditions.append(_beyond(column, after))
+        return self._page(conditions, column, limit)
+
+    def expiring(self, owner_agency: str, kinds: frozenset[RecordKind], after_time: dt.datetime,
+                 until: dt.datetime, after: tuple[dt.datetime, str] | None, limit: int
+                 ) -> list[Record]:
+        """Read from ``(owner_agency, valid_until, id)``, the kinds narrowing the ids."""
+        column = RECORDS.c.valid_until
+        conditions = [RECORDS.c.owner_agency == owner_agency, column > after_time,
+                      column <= until]
+        if kinds:
+            conditions.append(kind_ranges(RECORDS.c.id, kinds))
+        if after is not None:
+            conditions.append(_beyond(column, after))
+        return self._page(conditions, column, limit)
+
+    def _page(self, conditions: list[ColumnElement[bool]], column: ColumnElement[Any],
+              limit: int) -> list[Record]:
+        if limit <= 0:
+            return []
+        statement = latest_bodies().where(*conditions).order_by(column, RECORDS.c.id).limit(limit)
+        return [record_from_dict(body) for body in self._connection.scalars(statement)]
+
     def _insert(self, table: Table, rows: list[Row]) -> None:
         insert_rows(self._connection, table, rows)
 
@@ -164,3 +203,9 @@ class SqlRecordRepository:
         self._connection.execute(delete(RECORD_NAMES).where(RECORD_NAMES.c.record_id == record_id))
         self._connection.execute(
             delete(RECORD_DOCUMENTS).where(RECORD_DOCUMENTS.c.record_id == record_id))
+
+
+def _beyond(column: ColumnElement[Any], after: tuple[Any, str]) -> ColumnElement[bool]:
+    """Strictly after the keyset position ``after`` = (value of ``column``, id)."""
+    value, record_id = after
+    return or_(column > value, and_(column == value, RECORDS.c.id > record_id))

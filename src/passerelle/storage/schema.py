@@ -14,8 +14,10 @@ Invariants kept by the repositories, not by the database:
 - ``record_names`` and ``record_documents`` are derived from the latest version only
   (``storage.search_keys``); they carry no foreign key because they are rebuilt on every version
   and a per-row foreign-key check would slow bulk import for no gain in integrity. They hold
-  keys folded by ``matching.text``: a change to how it folds names or numbers needs a migration
-  that re-derives both tables from the latest bodies, or old records stop being found.
+  keys folded by ``matching.text``, and ``record_names`` also the spelling keys (``~SF``) of
+  ``matching.blocking.spelling_keys``: a change to how either folds names or numbers, or reads
+  a name's skeletons, needs a migration that re-derives the tables from the latest bodies
+  (as 0010 does for the spelling keys), or old records stop being found.
 - ``audit_head`` holds one row (id 1): the seq and hash of the last audit entry, updated in the
   same transaction as every append. It reveals entries removed from the end of the chain, and
   its row lock serialises concurrent appenders on PostgreSQL.
@@ -119,10 +121,17 @@ class RecordRow(Base):
     ``id`` so that a narrow time range is read and sorted from the index alone (PostgreSQL
     otherwise prefers walking the primary key through a million rows). On SQLite the rows are
     small enough to live in the primary-key tree itself (WITHOUT ROWID): one tree fewer to write.
+
+    ``review_date`` (the markings' review date) and ``valid_until`` (alerts and indicators) copy
+    the latest body's values, NULL when it has none, so that the records falling due for review
+    and the alerts about to expire are read from ``(owner_agency, <column>, id)`` in the order
+    they are listed, rather than by decoding every body.
     """
 
     __tablename__ = "records"
     __table_args__ = (Index(None, "owner_agency", "id"), Index(None, "record_time", "id"),
+                      Index(None, "owner_agency", "review_date", "id"),
+                      Index(None, "owner_agency", "valid_until", "id"),
                       {"sqlite_with_rowid": False})
 
     id: Mapped[str] = mapped_column(key_type(ID_LENGTH), primary_key=True)
@@ -131,6 +140,8 @@ class RecordRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     record_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     modified_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    review_date: Mapped[dt.date | None] = mapped_column(Date())
+    valid_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
 class RecordVersionRow(Base):
@@ -147,10 +158,10 @@ class RecordVersionRow(Base):
 
 
 class RecordNameRow(Base):
-    """One name token of a record, clustered by (token, record_id): a search reads one token's
-    entries in id order and probes the others' entries, which sit together in a few pages,
-    instead of jumping all over a record-ordered tree. The index on ``record_id`` serves
-    erasure and re-indexing."""
+    """One name token or spelling key (``~`` + skeleton) of a record, clustered by
+    (token, record_id): a search reads one token's entries in id order and probes the others'
+    entries, which sit together in a few pages, instead of jumping all over a record-ordered
+    tree. The index on ``record_id`` serves erasure and re-indexing."""
 
     __tablename__ = "record_names"
     __table_args__ = (PrimaryKeyConstraint("token", "record_id"), Index(None, "record_id"),

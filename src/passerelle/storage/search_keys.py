@@ -8,10 +8,18 @@ under the keys below, and a query is reduced with the very same functions, so a 
   aliases), for an organisation its name and aliases, each through
   ``matching.text.name_tokens``. The tokens of all names of a record form one set, and a query
   matches a record that has *all* the query's tokens.
+- Spelling keys: the same names, word by word, through ``matching.blocking.spelling_keys``
+  (cross-script consonant skeletons: "Youssef", "Yusuf" and "يوسف" share ``s:SF``), kept in
+  the same index as the name tokens, written ``~SF``. A token is made of word characters only,
+  so the ``~`` keeps the two kinds of key apart. A sounds-like query matches a record that has,
+  for every query word with readings, at least one of that word's keys.
 - Document keys: ``matching.text.document_key`` of a document record's number.
 - Record time: when an event occurred, a report was published, an indicator or an alert
   became valid; otherwise when the record last changed. Alerts have no names of their own:
   their subject's record holds them and is found by them.
+- Valid until: when an alert or an indicator stops being valid (None for other kinds, and for
+  an indicator valid indefinitely); with the markings' review date, what the lists of records
+  falling due are read by.
 
 Keys longer than the index columns are cut, identically on both sides, rather than refused: a
 pathological thousand-letter "name" still stores and is still found by its prefix.
@@ -31,9 +39,13 @@ from passerelle.domain.records import (
     Record,
     Report,
 )
+from passerelle.matching.blocking import spelling_keys
 from passerelle.matching.text import document_key, name_tokens
 from passerelle.storage.schema import DOCUMENT_KEY_LENGTH, TOKEN_LENGTH
 from passerelle.storage.types import as_utc
+
+#: Starts every spelling key in the name index; never part of a name token (``\w`` only).
+SPELLING_PREFIX = "~"
 
 
 def _names(record: Record) -> tuple[str, ...]:
@@ -53,6 +65,24 @@ def query_tokens(name: str) -> list[str]:
 def record_tokens(record: Record) -> set[str]:
     """Every name token the record is indexed under (empty for kinds without names)."""
     return {token for name in _names(record) for token in query_tokens(name)}
+
+
+def _spelling_key(key: str) -> str:
+    """``s:SF`` as it is indexed: ``~SF``."""
+    return (SPELLING_PREFIX + key.removeprefix("s:"))[:TOKEN_LENGTH]
+
+
+def query_spelling_groups(text: str) -> list[tuple[str, ...]]:
+    """For each word of a sounds-like query that has readings, the index keys of which a record
+    must have at least one; distinct groups in the order written (none: nothing matches)."""
+    return list(dict.fromkeys(tuple(_spelling_key(key) for key in word)
+                              for word in spelling_keys(text)))
+
+
+def record_spelling_keys(record: Record) -> set[str]:
+    """Every spelling key the record is indexed under (empty for kinds without names)."""
+    return {_spelling_key(key) for name in _names(record)
+            for word in spelling_keys(name) for key in word}
 
 
 def query_document_key(number: str) -> str:
@@ -80,3 +110,11 @@ def record_time(record: Record) -> dt.datetime:
     else:
         moment = record.modified_at
     return as_utc(moment)
+
+
+def record_valid_until(record: Record) -> dt.datetime | None:
+    """When an alert or an indicator stops being valid, in UTC; None for other kinds."""
+    details = record.details
+    if isinstance(details, Indicator | Alert) and details.valid_until is not None:
+        return as_utc(details.valid_until)
+    return None

@@ -172,7 +172,8 @@ def create_app(node: Node, *, peers: PeerLookup | None = None,
     exempt = (TAXII_PREFIX + "/",)
     app.add_middleware(NoStore)
     app.add_middleware(BodyLimits, max_body_bytes=node.settings.max_body_bytes, exempt=exempt,
-                       csv_paths=(API_PREFIX + routes_screening.SCREENINGS_PATH,))
+                       csv_paths=(API_PREFIX + routes_screening.SCREENINGS_PATH,),
+                       api_prefix=API_PREFIX + "/")
     app.add_middleware(problems.CatchAll)
     _install_openapi(app)
     return app

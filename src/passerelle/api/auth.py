@@ -39,7 +39,7 @@ from passerelle.node import Node
 from passerelle.services.caller import Caller
 
 COOKIE = "passerelle_session"
-COOKIE_PATH = "/api"
+COOKIE_PATH = "/"  # the API and the web pages share the session
 JUSTIFICATION_HEADER = "Passerelle-Justification"
 
 _bearer = HTTPBearer(auto_error=False, scheme_name="apiToken",

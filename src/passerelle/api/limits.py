@@ -10,7 +10,8 @@ Content-Length to check up front, and buffering it first would let one request e
   stops and whatever the application was about to answer is replaced by a 413 problem.
 - A body sent with POST, PUT or PATCH must be JSON (``application/json`` or any
   ``application/*+json`` such as ``application/stix+json``): anything else is a 415 problem.
-  The API has no form or multipart endpoint, so there is nothing to exempt.
+  The API has no form or multipart endpoint. Paths outside ``api_prefix`` (the web pages)
+  take ``application/x-www-form-urlencoded`` instead, the forms a browser posts.
 
 Malformed JSON is not detected by the middleware (that would mean parsing every body twice):
 FastAPI reports it as a validation error, which ``problems`` renders as a 400 naming the body.
@@ -57,7 +58,16 @@ def is_csv_media_type(content_type: str) -> bool:
     return content_type.split(";", 1)[0].strip().lower() == "text/csv"
 
 
-def _screen(scope: Scope, limit: int, csv: bool = False) -> PasserelleError | None:
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+
+
+def is_form_media_type(content_type: str) -> bool:
+    """A browser's plain form post, parameters (charset) ignored."""
+    return content_type.split(";", 1)[0].strip().lower() == FORM_MEDIA_TYPE
+
+
+def _screen(scope: Scope, limit: int, csv: bool = False, form: bool = False
+            ) -> PasserelleError | None:
     """The error that refuses the request before its body is read, if any."""
     headers = Headers(scope=scope)
     try:
@@ -69,8 +79,13 @@ def _screen(scope: Scope, limit: int, csv: bool = False) -> PasserelleError | No
     has_body = (declared or 0) > 0 or "transfer-encoding" in headers
     if has_body and scope["method"] in BODY_METHODS:
         content_type = headers.get("content-type", "")
-        if not (is_json_media_type(content_type)
-                or (csv and is_csv_media_type(content_type))):
+        if form:
+            if not is_form_media_type(content_type):
+                return UnsupportedMediaType(
+                    f"send the form as {FORM_MEDIA_TYPE}, not {content_type or 'untyped'}",
+                    field="Content-Type")
+        elif not (is_json_media_type(content_type)
+                  or (csv and is_csv_media_type(content_type))):
             accepted = "application/json or text/csv" if csv else "application/json"
             return UnsupportedMediaType(
                 f"send the body as {accepted}, not {content_type or 'untyped'}",
@@ -80,11 +95,13 @@ def _screen(scope: Scope, limit: int, csv: bool = False) -> PasserelleError | No
 
 class BodyLimits:
     """Refuses oversized and non-JSON bodies with a problem response (see module docstring);
-    ``csv_paths`` also take ``text/csv`` (traveller lists)."""
+    ``csv_paths`` also take ``text/csv`` (traveller lists); paths outside ``api_prefix``
+    take forms instead of JSON."""
 
     def __init__(self, app: ASGIApp, max_body_bytes: int, exempt: tuple[str, ...] = (),
-                 csv_paths: tuple[str, ...] = ()) -> None:
+                 csv_paths: tuple[str, ...] = (), api_prefix: str = "/") -> None:
         self.app = app
+        self.api_prefix = api_prefix
         self.limit = max_body_bytes
         self.exempt = exempt
         self.csv_paths = csv_paths
@@ -94,7 +111,8 @@ class BodyLimits:
             # Exempt prefixes (the TAXII server) enforce their own limits and error format.
             await self.app(scope, receive, send)
             return
-        refusal = _screen(scope, self.limit, scope["path"] in self.csv_paths)
+        refusal = _screen(scope, self.limit, scope["path"] in self.csv_paths,
+                          not scope["path"].startswith(self.api_prefix))
         if refusal is not None:
             await problem_response(refusal)(scope, receive, send)
             return

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -195,8 +195,18 @@ class CatchAll:
             await problem_response(error)(scope, receive, send)
 
 
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+#: The API's handler of each exception class, for adapters that answer other paths in their own
+#: way (the web pages) and hand the API's paths back to these.
+HANDLERS: dict[type[Exception], Handler] = {
+    PasserelleError: _passerelle_error,
+    RequestValidationError: _validation_error,
+    StarletteHTTPException: _http_error,
+}
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``; ``CatchAll`` is added by ``create_app``."""
-    app.add_exception_handler(PasserelleError, _passerelle_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+    for exception, handler in HANDLERS.items():
+        app.add_exception_handler(exception, handler)

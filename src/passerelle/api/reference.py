@@ -1,7 +1,7 @@
 """A self-contained HTML reference of the API, rendered from the OpenAPI document.
 
 Interactive viewers load scripts from public CDNs, which a node on an agency's network must not
-do; this page is plain server-side HTML with no script at all. ``/`` leads to it.
+do; this page is plain server-side HTML with no script at all. The web pages link to it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 
 router = APIRouter(include_in_schema=False)
 
@@ -68,8 +68,3 @@ def reference(request: Request) -> HTMLResponse:
     """The API reference for people."""
     return HTMLResponse(render(request.app.openapi()))
 
-
-@router.get("/")
-def home() -> RedirectResponse:
-    """Until the analysts' pages exist, the node's home is its API reference."""
-    return RedirectResponse("/api/v1/docs")

@@ -150,7 +150,7 @@ def print_members(federation: Federation) -> None:
     for current in federation.members:
         base = escape(current.url.rstrip("/"))
         table.add_row(current.agency_id,
-                      f"{base}/\nAPI docs: {base}{API_DOCS}\n"
+                      f"web pages: {base}/\nAPI docs: {base}{API_DOCS}\n"
                       f"TAXII: {escape(current.taxii_url)}{TAXII_DISCOVERY}",
                       logins, escape(str(federation.options.folder / current.database.name)))
     console.print(table)

@@ -296,8 +296,8 @@ class Federation:
     def start(self, timeout_s: float = START_TIMEOUT_S) -> None:
         """Serve the prepared nodes on the reserved ports; returns once all four accept
         connections. A node that fails to start stops the others and raises."""
-        from passerelle.api import create_app  # here, not at the top: keeps other commands fast
         from passerelle.api.collector import settle
+        from passerelle.web import create_site  # here, not at the top: keeps other commands fast
 
         if not self.members:
             raise PasserelleError("prepare the local federation before starting it")
@@ -306,7 +306,7 @@ class Federation:
         for current in self.members:
             node = self._nodes.enter_context(opened(current.settings))
             nodes.append(node)
-            config = uvicorn.Config(create_app(node), host=self.options.host,
+            config = uvicorn.Config(create_site(node), host=self.options.host,
                                     port=self.options.port_of(current.agency_id),
                                     log_level="warning")
             server = uvicorn.Server(config)

@@ -51,8 +51,9 @@ def _fill_demo(node: Node, url: str, admin_created: bool) -> None:
         seed_with_progress(node, DEMO_PEOPLE, 0)
     console = out()
     console.print("[bold green]Passerelle demo[/] (fictional data only)")
-    console.print(f"try the API from its documentation: [bold]{escape(url.rstrip('/'))}"
-                  f"{API_DOCS}[/] (log in with a demo account below)")
+    console.print(f"open [bold]{escape(url)}[/] in a browser and sign in with a demo account "
+                  "below; the API's reference is at "
+                  f"{escape(url.rstrip('/'))}{API_DOCS}")
     print_logins(console, DEMO_ADMIN if admin_created else None)
 
 
@@ -77,10 +78,10 @@ def serve_command(
     node = open_node(settings)
     if demo:
         _fill_demo(node, url, admin_created)
-    from passerelle.api import create_app  # here, not at the top: keeps other commands fast
     from passerelle.api.collector import settle
+    from passerelle.web import create_site  # here, not at the top: keeps other commands fast
 
-    app = create_app(node)
+    app = create_site(node)
     settle()
     with pushing(node, settings):
         out().print(f"serving on {escape(url)} (Ctrl+C to stop)")

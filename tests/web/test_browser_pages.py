@@ -83,7 +83,7 @@ def test_partners_show_contact_outbox_and_legal_basis(fr: Site) -> None:
     rows = page.locator("table.partners tbody tr")
     expect(rows).to_have_count(3)
     expect(rows.filter(has_text="ma")).to_contain_text("agreement")
-    expect(rows.filter(has_text="es")).to_contain_text("eu_directive")
+    expect(rows.filter(has_text="es")).to_contain_text("eu directive")
     shot(page, "partners")
     context.close()
 

@@ -1,9 +1,10 @@
 """The pages' languages: English (the catalogue's keys) and French.
 
 Templates and page code write ``t("English text")``; French comes from ``catalogue_fr``. A text
-missing from a catalogue shows in English (``tests/web/test_i18n.py`` keeps the French one
-complete). The language is the ``passerelle_lang`` cookie set by the switch in the page header,
-or else the browser's ``Accept-Language``.
+missing from a catalogue shows in English, codes such as ``not_configured`` as words
+(``tests/web/test_pages.py`` keeps the French catalogue complete). The language is the
+``passerelle_lang`` cookie set by the switch in the page header, or else the browser's
+``Accept-Language``.
 """
 
 from __future__ import annotations
@@ -31,11 +32,16 @@ def choose(cookie: str | None, accept_language: str) -> str:
     return DEFAULT
 
 
+def _code_words(text: str) -> str:
+    """An untranslated code (``not_configured``) as words (``not configured``)."""
+    return text.replace("_", " ") if text.isidentifier() and text.islower() else text
+
+
 def translator(lang: str) -> Translate:
     """``t(text, **values)``: ``text`` in ``lang``, with ``{name}`` placeholders filled."""
     catalogue = CATALOGUES.get(lang, {})
 
     def t(text: str, **values: object) -> str:
-        translated = catalogue.get(text, text)
+        translated = catalogue.get(text) or _code_words(text)
         return translated.format(**values) if values else translated
     return t

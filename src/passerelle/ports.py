@@ -99,6 +99,15 @@ class RecordRepository(Protocol):
         """Matching records ordered by id, strictly after the id ``after`` (keyset paging)."""
         ...
 
+    def referring(self, target_id: str, limit: int) -> list[tuple[str, Record]]:
+        """The records whose latest version points at ``target_id``, each with the role the
+        target plays there (``holder``, ``subject``, ``participant``, ``reference``, ``source``,
+        ``target``), ordered by kind, id and role; at most ``limit`` pairs. A record pointing
+        twice in different roles (a relationship from a record to itself) appears once per
+        role. Whether the target exists is not checked, and nothing is filtered by the
+        policy: that is the caller's to do."""
+        ...
+
     def existing_ids(self, record_ids: Sequence[str]) -> set[str]:
         """Which of these ids are stored."""
         ...
@@ -207,7 +216,9 @@ class AgencyRepository(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class AuditQuery:
-    """Filters for the auditor's search; all optional."""
+    """Filters for the auditor's search; all optional. ``record_id`` finds the entries about
+    that record and those naming it in their details (a search that returned it, a disclosure
+    that sent it with others)."""
 
     actor: str | None = None
     record_id: str | None = None

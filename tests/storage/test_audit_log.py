@@ -77,6 +77,23 @@ class AuditLogContract:
             assert seqs(AuditQuery(time_to=clock.now() - dt.timedelta(minutes=1))) == [1, 2]
             assert seqs(AuditQuery(), limit=0) == []
 
+    def test_a_record_is_found_where_the_details_name_it_among_others(
+            self, uow_factory: UnitOfWorkFactory) -> None:
+        returned = AuditEvent(AuditAction.SEARCH, "user:u-1", "fr", justification="case 2026/9",
+                              details={"returned": ["person--p1", "person--p2"]})
+        sent = AuditEvent(AuditAction.DISCLOSURE, "node:ma", "ma",
+                          details={"sent": [["person--p2", 3, "transfer--t1"]]})
+        near_miss = AuditEvent(AuditAction.SEARCH, "user:u-1", "fr",
+                               details={"returned": ["person--p10"], "note": "50% person--p"})
+        append(uow_factory, CONSULT, returned, sent, near_miss)
+        with uow_factory() as uow:
+            def seqs(record_id: str) -> list[int]:
+                return [e.seq for e in uow.audit.entries(AuditQuery(record_id=record_id), 0, 9)]
+
+            assert seqs("person--p1") == [1, 2]
+            assert seqs("person--p2") == [2, 3]
+            assert seqs("50%") == []
+
     def test_a_scan_reads_every_entry_in_small_batches(
             self, uow_factory: UnitOfWorkFactory) -> None:
         append(uow_factory, *[LOGIN] * 7)

@@ -20,6 +20,7 @@ production: every search is a linear scan.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -60,6 +61,7 @@ from passerelle.storage.search_keys import (
     query_spelling_groups,
     query_tokens,
     record_document_keys,
+    record_references,
     record_spelling_keys,
     record_time,
     record_tokens,
@@ -158,6 +160,13 @@ class MemoryRecordRepository:
         matches = (record for record in latest
                    if (after is None or record.id > after) and _matches(record, query))
         return [record for record, _ in zip(matches, range(limit), strict=False)]
+
+    def referring(self, target_id: str, limit: int) -> list[tuple[str, Record]]:
+        # Derived from the latest versions on every call, like search: it cannot go stale.
+        found = sorted(((record.kind.value, record.id, role), record)
+                       for record in (versions[-1] for versions in self._table.rows.values())
+                       for role, target in record_references(record) if target == target_id)
+        return [(role, record) for (_, _, role), record in found[:max(limit, 0)]]
 
     def existing_ids(self, record_ids: Sequence[str]) -> set[str]:
         return {record_id for record_id in record_ids if record_id in self._table.rows}
@@ -429,7 +438,8 @@ class MemoryAuditLog:
 
 def _audit_matches(entry: AuditEntry, query: AuditQuery) -> bool:
     return ((query.actor is None or entry.actor == query.actor)
-            and (query.record_id is None or entry.record_id == query.record_id)
+            and (query.record_id is None or entry.record_id == query.record_id
+                 or f'"{query.record_id}"' in json.dumps(entry.details, ensure_ascii=False))
             and (query.action is None or entry.action.value == query.action)
             and (query.time_from is None or entry.at >= as_utc(query.time_from))
             and (query.time_to is None or entry.at <= as_utc(query.time_to)))

@@ -151,3 +151,55 @@ def test_only_local_paths_are_followed_after_a_form() -> None:
     assert safe_target("/hits?direction=sent") == "/hits?direction=sent"
     for outside in ("//evil.example/", "https://evil.example/", "/\\evil.example", None, ""):
         assert safe_target(outside) == "/"
+
+
+def _person(client: TestClient, family: str, arabic: str = "") -> str:
+    form = {"csrf": csrf_of(client), "details.subject_category": "witness",
+            "details.given_names": "Yusuf", "details.family_name": family,
+            "details.names_original_script": arabic, "markings.tlp": "AMBER",
+            "markings.handling_code": "H0"}
+    answer = client.post("/records/new?kind=person", data=form)
+    assert answer.status_code == 303, answer.text
+    return str(answer.headers["location"]).split("/records/")[1].split("?")[0]
+
+
+def test_search_shows_the_name_as_written_before_other_spellings(
+        site: tuple[TestClient, Node]) -> None:
+    client, _ = site
+    sign_in(client, "analyst")
+    state_purpose(client)
+    other = _person(client, "Benali")
+    form = {"csrf": csrf_of(client), "details.subject_category": "witness",
+            "details.given_names": "Youssef", "details.family_name": "Benali",
+            "details.names_original_script": "يوسف بن علي", "markings.tlp": "AMBER"}
+    assert client.post("/records/new?kind=person", data=form).status_code == 303
+    page = client.get("/search?name=Youssef Benali").text
+    rows = re.findall(r'<a href="/records/(person--[0-9a-f-]+)">(.*?)</a>(.*?)</td>', page)
+    assert [label for _, label, _ in rows] == ["<bdi>Youssef Benali</bdi>",
+                                               "<bdi>Yusuf Benali</bdi>"]
+    assert "other spelling" not in rows[0][2]
+    assert "other spelling" in rows[1][2]
+    assert rows[1][0] == other
+    arabic = client.get("/search?name=يوسف بن علي").text
+    assert arabic.count('href="/records/person--') == 2
+
+
+def test_an_edit_crossing_another_saved_meanwhile_is_refused_not_merged(
+        site: tuple[TestClient, Node]) -> None:
+    client, _ = site
+    sign_in(client, "analyst")
+    state_purpose(client)
+    record_id = _person(client, "Amrani")
+    form = client.get(f"/records/{record_id}/edit").text
+    assert 'name="version" value="1"' in form
+    first = {"csrf": csrf_of(client), "version": "1", "details.subject_category": "witness",
+             "details.given_names": "Yusuf", "details.family_name": "El Amrani",
+             "markings.tlp": "AMBER"}
+    assert client.post(f"/records/{record_id}/edit", data=first).status_code == 303
+    stale = {**first, "details.family_name": "Amrany"}
+    refused = client.post(f"/records/{record_id}/edit", data=stale)
+    assert refused.status_code == 409
+    assert 'value="Amrany"' in refused.text  # kept for the user to redo
+    page = client.get(f"/records/{record_id}").text
+    assert "El Amrani" in page
+    assert "Amrany" not in page

@@ -100,6 +100,7 @@ FRENCH: dict[str, str] = {
     "any": "tous",
     "{count} records found": "{count} fiches trouvées",
     "more on the next page": "suite à la page suivante",
+    "other spelling": "autre graphie",
     "Record": "Fiche",
     "Owner": "Propriétaire",
     "Markings": "Marquages",

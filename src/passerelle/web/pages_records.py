@@ -13,9 +13,10 @@ from passerelle.domain.codec import read_details, read_markings, record_to_dict
 from passerelle.domain.records import RecordKind, check_record_id
 from passerelle.domain.users import Role
 from passerelle.errors import PasserelleError, ValidationFailed, VersionConflict
+from passerelle.matching.text import name_tokens
 from passerelle.ports import RecordQuery
 from passerelle.web import record_forms
-from passerelle.web.labels import original_script, record_label, references
+from passerelle.web.labels import original_script, record_label, record_names, references
 from passerelle.web.page import Page, PageDep
 
 router = APIRouter(include_in_schema=False)
@@ -37,23 +38,39 @@ def _row(record: Any) -> dict[str, Any]:
 @router.get("/search", response_class=HTMLResponse)
 def search(page: PageDep, name: Text = "", document: Text = "", kind: Text = "",
            cursor: Annotated[str, Query(max_length=120)] = "") -> HTMLResponse:
-    """Records by name (any spelling or script) or document number."""
+    """Records by name (any spelling or script) or document number. On the first page the
+    records bearing the name as written come first, then those spelled otherwise."""
     page.require(Role.ANALYST, Role.REVIEWER, Role.RELEASER)
     kinds = frozenset({RecordKind(kind)}) if kind in {k.value for k in SEARCHABLE} \
         else frozenset()
-    asked = bool(name.strip() or document.strip())
+    name, document = name.strip(), document.strip()
     rows: list[dict[str, Any]] = []
     next_cursor = None
-    if asked:
+    if name or document:
         caller = page.personal() if not kinds or kinds & PERSONAL_KINDS else page.caller()
-        query = RecordQuery(kinds=kinds, sounds_like=name.strip() or None,
-                            document_number=document.strip() or None)
-        found = page.node.records.search(caller, query, cursor or None, PAGE_SIZE)
-        rows = [_row(r) for r in found.records]
+        records = page.node.records
+        exact: list[Any] = []
+        if name and not cursor:
+            exact = records.search(caller, RecordQuery(kinds=kinds, name=name,
+                                                       document_number=document or None),
+                                   None, PAGE_SIZE).records
+        found = records.search(caller, RecordQuery(kinds=kinds, sounds_like=name or None,
+                                                   document_number=document or None),
+                               cursor or None, PAGE_SIZE)
+        shown = {r.id for r in exact}
+        rows = [{**_row(r), "exact": True} for r in exact] + [
+            {**_row(r), "exact": not name or _bears(r, name)} for r in found.records
+            if r.id not in shown]
         next_cursor = found.next_cursor
     return page.render("search.html", name=name, document=document, kind=kind,
-                       kinds=[k.value for k in SEARCHABLE], rows=rows, asked=asked,
-                       next_cursor=next_cursor)
+                       kinds=[k.value for k in SEARCHABLE], rows=rows,
+                       asked=bool(name or document), next_cursor=next_cursor)
+
+
+def _bears(record: Any, name: str) -> bool:
+    """Whether one of the record's names holds every word of ``name`` as written."""
+    wanted = set(name_tokens(name))
+    return any(wanted <= set(name_tokens(n)) for n in record_names(record))
 
 
 @router.get("/records/new", response_class=HTMLResponse)

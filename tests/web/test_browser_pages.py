@@ -12,6 +12,12 @@ from playwright.sync_api import expect
 
 def test_an_auditor_searches_the_log_by_user_and_verifies_the_chain(fr: Site) -> None:
     context, page = fr.session("pieter.auditor")
+    refused = page.goto(fr.url + "/admin/users")
+    assert refused is not None
+    assert refused.status == 403
+    expect(page.locator("main h1")).to_have_text("Not allowed")
+    shot(page, "not-allowed")
+    page.get_by_role("link", name="Back to the dashboard").click()
     page.get_by_role("link", name="Audit").click()
     page.get_by_label("User").fill("nobody.here")
     page.locator("main").get_by_role("button", name="Search").click()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from browser_support import Site, shot, state_purpose, wait_for
+from browser_support import VIEWPORT, Site, shot, state_purpose, wait_for
 from playwright.sync_api import Page, expect
 
 GIVEN = ("Lina", "Omar", "Sara", "Karim", "Nadia", "Hugo", "Inès", "Mehdi", "Chloé", "Samir",
@@ -52,6 +52,8 @@ def create_person(fr: Site, page: Page) -> str:
     shot(page, "record-form-errors")
     page.get_by_label("Date of birth").fill("1991-04-07")
     page.get_by_role("button", name="Create").click()
+    expect(page.locator("main h1")).to_have_text("Purpose of consultation")
+    shot(page, "purpose")
     state_purpose(page)  # the record page shows personal data
     expect(page.locator("main h1")).to_contain_text("Youssef El Idrissi")
     expect(page.locator(".markings")).to_contain_text("TLP:AMBER")
@@ -77,6 +79,17 @@ def raise_alert(fr: Site, page: Page, person_id: str) -> str:
 
 def test_an_alert_raised_in_paris_is_hit_in_casablanca_and_reported_back_live(
         fr: Site, ma: Site) -> None:
+    login_context = fr.browser.new_context(viewport=VIEWPORT)
+    login = login_context.new_page()
+    login.goto(fr.url + "/")
+    shot(login, "login")
+    login.get_by_label("Username").fill("amina.analyst")
+    login.get_by_label("Password").fill("not the password")
+    login.locator("main").get_by_role("button", name="Sign in").click()
+    expect(login.locator("#login-error")).to_contain_text("Wrong username or password")
+    expect(login.get_by_label("Username")).to_have_attribute("aria-invalid", "true")
+    shot(login, "login-refused")
+    login_context.close()
     fr_context, fr_page = fr.session("amina.analyst")
     shot(fr_page, "dashboard-before")
     person_id = create_person(fr, fr_page)

@@ -13,12 +13,13 @@ import sqlalchemy as sa
 from tests.storage.samples import Samples
 from tests.support import AUDIT_KEY, FixedClock, postgres_database
 
+from passerelle.domain.codec import record_to_dict
 from passerelle.domain.records import Record, RecordKind
 from passerelle.ports import RecordQuery, UnitOfWorkFactory
 from passerelle.storage.engine import make_engine
 from passerelle.storage.migrate import upgrade
-from passerelle.storage.records import SqlRecordRepository
-from passerelle.storage.schema import RECORD_NAMES
+from passerelle.storage.schema import RECORD_NAMES, RECORD_VERSIONS, RECORDS
+from passerelle.storage.search_keys import record_time, record_tokens
 from passerelle.storage.unit_of_work import SqlUnitOfWorkFactory
 
 PEOPLE = frozenset({RecordKind.PERSON})
@@ -164,13 +165,26 @@ def old_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.
         yield engine
 
 
+def _write_as_0009_did(connection: sa.Connection, record: Record) -> None:
+    """The head row, the body and the name tokens only: today's repository writes tables
+    revision 0009 did not have."""
+    connection.execute(sa.insert(RECORDS), {
+        "id": record.id, "kind": record.kind.value, "owner_agency": record.owner_agency,
+        "version": record.version, "record_time": record_time(record),
+        "modified_at": record.modified_at})
+    connection.execute(sa.insert(RECORD_VERSIONS), {
+        "record_id": record.id, "version": record.version, "body": record_to_dict(record),
+        "modified_at": record.modified_at, "modified_by": record.modified_by})
+    for token in record_tokens(record):
+        connection.execute(sa.insert(RECORD_NAMES), {"token": token, "record_id": record.id})
+
+
 def test_records_stored_before_the_upgrade_are_found_by_spelling_after_it(
         old_database: sa.Engine, samples: Samples) -> None:
     cast = Cast(samples)
     with old_database.begin() as connection:
-        SqlRecordRepository(connection).add(cast.all())
-        # What revision 0009 wrote: the name tokens only.
-        connection.execute(sa.delete(RECORD_NAMES).where(RECORD_NAMES.c.token.like("~%")))
+        for record in cast.all():
+            _write_as_0009_did(connection, record)
     factory = SqlUnitOfWorkFactory(old_database, AUDIT_KEY, FixedClock())
     assert found(factory, "Yusuf Idrissi") == []
     upgrade(old_database)

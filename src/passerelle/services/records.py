@@ -38,6 +38,7 @@ from passerelle.errors import (
 )
 from passerelle.ports import Clock, RecordQuery, UnitOfWork, UnitOfWorkFactory
 from passerelle.services.caller import Caller
+from passerelle.services.record_links import check_referring_limit, visible_referring
 from passerelle.services.releases import ReleasePlanner
 
 PERSONAL_KINDS = frozenset({RecordKind.PERSON, RecordKind.DOCUMENT, RecordKind.ALERT,
@@ -181,8 +182,36 @@ class RecordService:
             tx.commit()
         return versions
 
+    def referring(self, caller: Caller, record_id: str, limit: int = 100
+                  ) -> list[tuple[str, Record]]:
+        """The records pointing at ``record_id`` that the caller may see, each with the role
+        the record plays there, ordered by kind then id (``services.record_links``).
+
+        Rules as for ``get`` on the target (not found when hidden, a justification for
+        personal data, a logged refusal), then as for ``search`` on what points at it: only
+        records the caller may consult, and one audit entry, a consultation of the target
+        naming the records returned."""
+        check_referring_limit(limit)
+        with self._transactions() as tx:
+            target = self._load(tx, record_id)
+            self._admit(tx, caller, target)
+            found = visible_referring(tx, caller.user, record_id, limit, self._today())
+            if any(record.holds_personal_data for _, record in found):
+                caller.require_justification()
+            tx.audit.append([_event(caller, AuditAction.CONSULTATION, record_id,
+                                    list="referring", returned=[r.id for _, r in found])])
+            tx.commit()
+        return found
+
     def _consult(self, tx: UnitOfWork, caller: Caller, record: Record, action: AuditAction,
                  **details: object) -> None:
+        self._admit(tx, caller, record)
+        if record.holds_personal_data:
+            tx.audit.append([_event(caller, action, record.id, **details)])
+
+    def _admit(self, tx: UnitOfWork, caller: Caller, record: Record) -> None:
+        """Raise unless the caller may consult ``record`` (with a justification for personal
+        data); a refusal that hides the record is logged and committed before raising."""
         try:
             self._check(caller, record, Action.READ)
         except (NotFound, ReviewOverdue) as error:
@@ -192,7 +221,6 @@ class RecordService:
             raise
         if record.holds_personal_data:
             caller.require_justification()
-            tx.audit.append([_event(caller, action, record.id, **details)])
 
     def search(self, caller: Caller, query: RecordQuery, after: str | None,
                limit: int) -> Page:

@@ -1,6 +1,6 @@
-"""Records in SQL: a head row in ``records``, every version's body in ``record_versions``, and the
-search keys in ``record_names`` (name tokens and spelling keys) / ``record_documents``, all
-written in the caller's transaction.
+"""Records in SQL: a head row in ``records``, every version's body in ``record_versions``, the
+search keys in ``record_names`` (name tokens and spelling keys) / ``record_documents``, and the
+records each one points at in ``record_references``, all written in the caller's transaction.
 
 Bulk import is the hot path (hundreds of thousands of records from a partner or a file), so
 ``add`` builds plain row dicts and hands each table one executemany; no ORM objects, no
@@ -23,9 +23,16 @@ from passerelle.ports import RecordQuery
 from passerelle.storage.bulk import insert_rows
 from passerelle.storage.conflicts import stored_meanwhile_is_conflict
 from passerelle.storage.record_search import kind_ranges, latest_bodies, search_statement
-from passerelle.storage.schema import RECORD_DOCUMENTS, RECORD_NAMES, RECORD_VERSIONS, RECORDS
+from passerelle.storage.schema import (
+    RECORD_DOCUMENTS,
+    RECORD_NAMES,
+    RECORD_REFERENCES,
+    RECORD_VERSIONS,
+    RECORDS,
+)
 from passerelle.storage.search_keys import (
     record_document_keys,
+    record_references,
     record_spelling_keys,
     record_time,
     record_tokens,
@@ -50,6 +57,7 @@ class _Rows:
         self.versions: list[Row] = []
         self.names: list[Row] = []
         self.documents: list[Row] = []
+        self.references: list[Row] = []
 
     def add(self, record: Record) -> None:
         body = record_to_dict(record)
@@ -65,6 +73,8 @@ class _Rows:
                           for token in record_tokens(record) | record_spelling_keys(record))
         self.documents.extend({"record_id": record.id, "number_key": key}
                               for key in record_document_keys(record))
+        self.references.extend({"target_id": target, "record_id": record.id, "role": role}
+                               for role, target in record_references(record))
 
 
 class SqlRecordRepository:
@@ -89,8 +99,7 @@ class SqlRecordRepository:
                                           "id"):
             self._insert(RECORDS, rows.records)
         self._insert(RECORD_VERSIONS, rows.versions)
-        self._insert(RECORD_NAMES, rows.names)
-        self._insert(RECORD_DOCUMENTS, rows.documents)
+        self._index(rows)
 
     def add_version(self, record: Record) -> None:
         """Store the next version and re-index. The update is conditional on the version read
@@ -113,8 +122,7 @@ class SqlRecordRepository:
                 field="version")
         self._insert(RECORD_VERSIONS, rows.versions)
         self._unindex(record.id)
-        self._insert(RECORD_NAMES, rows.names)
-        self._insert(RECORD_DOCUMENTS, rows.documents)
+        self._index(rows)
 
     def get(self, record_id: str) -> Record | None:
         """The latest version, or None."""
@@ -144,6 +152,18 @@ class SqlRecordRepository:
             delete(RECORD_VERSIONS).where(RECORD_VERSIONS.c.record_id == record_id))
         erased = self._connection.execute(delete(RECORDS).where(RECORDS.c.id == record_id))
         return erased.rowcount > 0
+
+    def referring(self, target_id: str, limit: int) -> list[tuple[str, Record]]:
+        """Read from the ``target_id`` range of ``record_references``, then one ``records``
+        and one body probe per entry: the cost follows the number of referring records."""
+        if limit <= 0:
+            return []
+        refs = RECORD_REFERENCES
+        statement = (latest_bodies(refs.join(RECORDS, RECORDS.c.id == refs.c.record_id))
+                     .add_columns(refs.c.role).where(refs.c.target_id == target_id)
+                     .order_by(RECORDS.c.kind, RECORDS.c.id, refs.c.role).limit(limit))
+        return [(role, record_from_dict(body))
+                for body, role in self._connection.execute(statement)]
 
     def search(self, query: RecordQuery, after: str | None, limit: int) -> list[Record]:
         """One keyset page of matches ordered by id (``storage.record_search``)."""
@@ -199,10 +219,14 @@ class SqlRecordRepository:
     def _insert(self, table: Table, rows: list[Row]) -> None:
         insert_rows(self._connection, table, rows)
 
+    def _index(self, rows: _Rows) -> None:
+        self._insert(RECORD_NAMES, rows.names)
+        self._insert(RECORD_DOCUMENTS, rows.documents)
+        self._insert(RECORD_REFERENCES, rows.references)
+
     def _unindex(self, record_id: str) -> None:
-        self._connection.execute(delete(RECORD_NAMES).where(RECORD_NAMES.c.record_id == record_id))
-        self._connection.execute(
-            delete(RECORD_DOCUMENTS).where(RECORD_DOCUMENTS.c.record_id == record_id))
+        for index in (RECORD_NAMES, RECORD_DOCUMENTS, RECORD_REFERENCES):
+            self._connection.execute(delete(index).where(index.c.record_id == record_id))
 
 
 def _beyond(column: ColumnElement[Any], after: tuple[Any, str]) -> ColumnElement[bool]:

@@ -11,9 +11,10 @@ Invariants kept by the repositories, not by the database:
   (``records.version``); the bodies (``domain.codec.record_to_dict`` of each version) live in
   ``record_versions`` only. A body is written once per version: storing the latest twice would
   cost a second serialisation on every import and double the largest column of the database.
-- ``record_names`` and ``record_documents`` are derived from the latest version only
-  (``storage.search_keys``); they carry no foreign key because they are rebuilt on every version
-  and a per-row foreign-key check would slow bulk import for no gain in integrity. They hold
+- ``record_names``, ``record_documents`` and ``record_references`` are derived from the
+  latest version only (``storage.search_keys``); they carry no foreign key because they are
+  rebuilt on every version and a per-row foreign-key check would slow bulk import for no gain
+  in integrity (a reference may also name a record not received yet, or erased). They hold
   keys folded by ``matching.text``, and ``record_names`` also the spelling keys (``~SF``) of
   ``matching.blocking.spelling_keys``: a change to how either folds names or numbers, or reads
   a name's skeletons, needs a migration that re-derives the tables from the latest bodies
@@ -58,6 +59,7 @@ NAMING_CONVENTION = {
 ID_LENGTH = 64
 TOKEN_LENGTH = 100
 DOCUMENT_KEY_LENGTH = 128
+REFERENCE_ROLE_LENGTH = 16
 KEY_ID_LENGTH = 64  # domain.peers.KEY_ID_MAX
 NONCE_LENGTH = 128  # federation.signatures accepts nonces of 16-128 characters
 STIX_ID_LENGTH = 300  # type (up to 250 characters) + "--" + UUID
@@ -181,6 +183,21 @@ class RecordDocumentRow(Base):
 
     number_key: Mapped[str] = mapped_column(key_type(DOCUMENT_KEY_LENGTH))
     record_id: Mapped[str] = mapped_column(key_type(ID_LENGTH))
+
+
+class RecordReferenceRow(Base):
+    """One record the latest version of ``record_id`` points at, and the role it plays there
+    (``storage.search_keys.record_references``), clustered by (target_id, record_id): a
+    record's page reads the records pointing at it from one range. The index on ``record_id``
+    serves erasure and re-indexing."""
+
+    __tablename__ = "record_references"
+    __table_args__ = (PrimaryKeyConstraint("target_id", "record_id", "role"),
+                      Index(None, "record_id"), {"sqlite_with_rowid": False})
+
+    target_id: Mapped[str] = mapped_column(key_type(ID_LENGTH))
+    record_id: Mapped[str] = mapped_column(key_type(ID_LENGTH))
+    role: Mapped[str] = mapped_column(key_type(REFERENCE_ROLE_LENGTH))
 
 
 class AuditRow(Base):
@@ -452,6 +469,7 @@ RECORDS = table(RecordRow)
 RECORD_VERSIONS = table(RecordVersionRow)
 RECORD_NAMES = table(RecordNameRow)
 RECORD_DOCUMENTS = table(RecordDocumentRow)
+RECORD_REFERENCES = table(RecordReferenceRow)
 AUDIT_LOG = table(AuditRow)
 AUDIT_HEAD = table(AuditHeadRow)
 LEGAL_BASES = table(LegalBasisRow)

@@ -20,6 +20,10 @@ under the keys below, and a query is reduced with the very same functions, so a 
 - Valid until: when an alert or an indicator stops being valid (None for other kinds, and for
   an indicator valid indefinitely); with the markings' review date, what the lists of records
   falling due are read by.
+- References: the records a record points at, each with the role it plays (a document's
+  ``holder``, an alert's ``subject``, an event's ``participant``, a report's ``reference``, a
+  relationship's ``source`` and ``target``); what a record's page reads to list the records
+  pointing at it.
 
 Keys longer than the index columns are cut, identically on both sides, rather than refused: a
 pathological thousand-letter "name" still stores and is still found by its prefix.
@@ -37,11 +41,12 @@ from passerelle.domain.records import (
     Organisation,
     Person,
     Record,
+    Relationship,
     Report,
 )
 from passerelle.matching.blocking import spelling_keys
 from passerelle.matching.text import document_key, name_tokens
-from passerelle.storage.schema import DOCUMENT_KEY_LENGTH, TOKEN_LENGTH
+from passerelle.storage.schema import DOCUMENT_KEY_LENGTH, ID_LENGTH, TOKEN_LENGTH
 from passerelle.storage.types import as_utc
 
 #: Starts every spelling key in the name index; never part of a name token (``\w`` only).
@@ -118,3 +123,28 @@ def record_valid_until(record: Record) -> dt.datetime | None:
     if isinstance(details, Indicator | Alert) and details.valid_until is not None:
         return as_utc(details.valid_until)
     return None
+
+
+def _roles(record: Record) -> list[tuple[str, str]]:
+    details = record.details
+    if isinstance(details, Document):
+        return [] if details.holder is None else [("holder", details.holder)]
+    if isinstance(details, Alert):
+        return [("subject", details.subject)]
+    if isinstance(details, Event):
+        return [("participant", target) for target in details.participants]
+    if isinstance(details, Report):
+        return [("reference", target) for target in details.references]
+    if isinstance(details, Relationship):
+        return [("source", details.source), ("target", details.target)]
+    return []
+
+
+def record_references(record: Record) -> list[tuple[str, str]]:
+    """The distinct (role, target id) pairs the record points at, in the order written.
+
+    A target id longer than a stored record's id is left out rather than cut: it names a STIX
+    object this node cannot hold, so no record page would ever ask for it, and a cut id could
+    name another record."""
+    return list(dict.fromkeys((role, target) for role, target in _roles(record)
+                              if len(target) <= ID_LENGTH))

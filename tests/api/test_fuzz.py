@@ -23,6 +23,7 @@ import schemathesis
 from api_support import JUSTIFICATION, MovableClock, add_user, build_node, template_database
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.errors import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     ignored_auth,
@@ -41,6 +42,7 @@ from passerelle.domain.users import Role
 from passerelle.services.caller import Caller
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+TOO_LARGE = 413
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance, negative_data_rejection,
           missing_required_header, unsupported_method, ignored_auth]
@@ -81,4 +83,13 @@ def test_no_generated_request_makes_the_api_fail(case: Any,
     headers = dict(fuzzed[1])
     if "Passerelle-Justification" not in (case.headers or {}):
         headers["Passerelle-Justification"] = JUSTIFICATION.encode().decode("latin-1")
-    case.call_and_validate(headers=headers, checks=CHECKS)
+    response = case.call(headers=headers)
+    try:
+        case.validate_response(response, checks=CHECKS)
+    except FailureGroup as group:
+        # A body over the node's limit is refused (413) before it is read, whatever it holds:
+        # that is a rejection of the invalid data too, though not one schemathesis expects.
+        if response.status_code == TOO_LARGE and all(
+                failure.code == "ST201" for failure in group.exceptions):
+            return
+        raise

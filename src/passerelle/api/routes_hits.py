@@ -74,7 +74,7 @@ def get_hit(hit_id: HitId, caller: CallerDep, node: NodeDep) -> Response:
              summary="Acknowledge a hit received",
              description="The issuer's acknowledgement: it answers the hit (the deadline is "
                          "met) and goes to the finder at once.",
-             responses=problems_for(401, 403, 404, 422))
+             responses=problems_for(400, 401, 403, 404, 413, 415, 422))
 def acknowledge_hit(hit_id: HitId, body: MessageIn, caller: CallerDep,
                     node: NodeDep) -> MessageOut:
     """Acknowledge."""
@@ -84,7 +84,7 @@ def acknowledge_hit(hit_id: HitId, body: MessageIn, caller: CallerDep,
 @router.post("/hits/{hit_id}/replies", status_code=201, response_model=MessageOut,
              summary="Reply about a hit",
              description="A follow-up from either side, sent to the other at once.",
-             responses=problems_for(401, 403, 404, 422))
+             responses=problems_for(400, 401, 403, 404, 413, 415, 422))
 def reply_to_hit(hit_id: HitId, body: MessageIn, caller: CallerDep,
                  node: NodeDep) -> MessageOut:
     """Reply."""

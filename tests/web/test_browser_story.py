@@ -74,6 +74,10 @@ def raise_alert(fr: Site, page: Page, person_id: str) -> str:
     page.get_by_role("button", name="Create").click()
     expect(page.locator("main h1")).to_contain_text("discreet check")
     shot(page, "alert")
+    page.get_by_role("link", name=person_id).first.click()
+    expect(page.locator("#referring")).to_contain_text("discreet check")
+    expect(page.locator("#referring")).to_contain_text("this record is its subject")
+    shot(page, "record-with-alert")
     return page.url.split("/records/")[1].split("?")[0]
 
 

@@ -23,6 +23,7 @@ router = APIRouter(include_in_schema=False)
 RecordId = Annotated[str, Path(max_length=120, pattern=r"^[a-z][a-z0-9-]*--[0-9a-f-]{36}$")]
 Text = Annotated[str, Query(max_length=200)]
 PAGE_SIZE = 50
+LINKED = 100  # records pointing at one shown on its page
 PERSONAL_KINDS = frozenset({RecordKind.PERSON, RecordKind.DOCUMENT, RecordKind.ALERT})
 SEARCHABLE = (RecordKind.PERSON, RecordKind.ORGANISATION, RecordKind.DOCUMENT,
               RecordKind.ALERT, RecordKind.EVENT, RecordKind.REPORT, RecordKind.INDICATOR)
@@ -157,9 +158,12 @@ def show_record(record_id: RecordId, page: PageDep, saved: int = 0) -> HTMLRespo
     history = [{"version": v.version, "modified_at": v.modified_at,
                 "modified_by": v.modified_by, "changed": _changed(versions, i)}
                for i, v in enumerate(versions)]
+    referring = [{"role": role, "id": r.id, "kind": r.kind.value, "label": record_label(r)}
+                 for role, r in page.node.records.referring(caller, record_id, LINKED)]
     return page.render("record.html", record=data, label=record_label(record),
                        original=original_script(record), labels=labels,
-                       references=references(record), history=list(reversed(history)),
+                       references=references(record), referring=referring,
+                       history=list(reversed(history)),
                        editable=kind in record_forms.EDITABLE and page.has(Role.ANALYST),
                        saved=bool(saved))
 

@@ -12,11 +12,35 @@
     announce.timer = setTimeout(function () { box.textContent = ""; }, 6000);
   }
 
+  // A region is refreshed at most once a second: notices may come in bursts (a screening job
+  // reports its progress), and each refresh is a request.
+  var REFRESH_GAP_MS = 1000;
+
   function refresh(region) {
+    var now = Date.now();
+    var last = region.passerelleLast || 0;
+    if (region.passerelleBusy || now - last < REFRESH_GAP_MS) {
+      if (!region.passerelleTrailing) {
+        region.passerelleTrailing = setTimeout(function () {
+          region.passerelleTrailing = null;
+          refresh(region);
+        }, REFRESH_GAP_MS);
+      }
+      return Promise.resolve();
+    }
+    region.passerelleBusy = true;
+    region.passerelleLast = now;
     var before = {};
     region.querySelectorAll("[data-id]").forEach(function (row) { before[row.dataset.id] = true; });
     return fetch(region.dataset.liveSrc, { credentials: "same-origin", headers: { "Accept": "text/html" } })
-      .then(function (answer) { return answer.ok ? answer.text() : null; })
+      .then(function (answer) {
+        if (answer.redirected) {
+          // The session ended or the purpose must be stated again: the whole page says so.
+          window.location.reload();
+          return null;
+        }
+        return answer.ok ? answer.text() : null;
+      })
       .then(function (html) {
         if (html === null) { return; }
         region.innerHTML = html;
@@ -24,7 +48,8 @@
           if (!before[row.dataset.id]) { row.classList.add("new-row"); }
         });
       })
-      .catch(function () { /* the next notice or period tries again */ });
+      .catch(function () { /* the next notice or period tries again */ })
+      .then(function () { region.passerelleBusy = false; });
   }
 
   function followStream() {

@@ -149,6 +149,16 @@ def test_an_overdue_record_is_listed_to_reviewers_only(records: RecordService) -
     assert ids(records.due_for_review(REVIEWER)) == [soon.id]
 
 
+def test_overdue_records_do_not_crowd_out_those_an_analyst_may_still_see(
+        records: RecordService) -> None:
+    for _ in range(45):  # more than a listing scans before it gives up
+        person(records, -2)
+    soon = person(records, 4)
+    assert ids(records.due_for_review(ANALYST, limit=1)) == [soon.id]
+    assert len(records.due_for_review(REVIEWER, limit=1)) == 1  # reviewers: overdue first
+    assert ids(records.due_for_review(REVIEWER, limit=1)) != [soon.id]
+
+
 def test_records_the_caller_may_not_see_are_left_out_without_using_up_the_limit(
         records: RecordService) -> None:
     # The same review date for most of them: the store pages by (review date, id).

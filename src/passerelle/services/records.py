@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from passerelle.domain.audit import AuditAction, AuditEvent
 from passerelle.domain.markings import Markings
-from passerelle.domain.policy import Action, decide, visibility
+from passerelle.domain.policy import Action, decide, may_act, visibility
 from passerelle.domain.records import (
     KIND_OF,
     Alert,
@@ -260,18 +260,24 @@ class RecordService:
         Rules as for ``search``: the ``read`` role, a justification (the list may show
         personal data), one ``search`` audit entry naming what was returned, and only the
         records the caller may consult. An overdue record is blocked for consultation, so it
-        is listed only to whoever may review it (``Action.REVIEW``: reviewers). Read from an
-        index in review-date order; like a search page, the scan gives up after
-        ``SCAN_BATCHES`` batches of records the caller may not see.
+        is listed only to whoever may review it (``Action.REVIEW``: reviewers); for anyone
+        else the index is read from today on, so that overdue records cannot crowd out the
+        ones still to come. Read from an index in review-date order; like a search page, the
+        scan gives up after ``SCAN_BATCHES`` batches of records the caller may not see.
         """
         _check_window(within_days, limit)
         caller.require(Action.READ)
         caller.require_justification()
         today = self._today()
         until = today + dt.timedelta(days=within_days)
+        # Just before the first record due today: every id sorts below U+FFFF.
+        floor = None if may_act(caller.user, Action.REVIEW) else \
+            (today - dt.timedelta(days=1), "\uffff")
 
         def fetch(tx: UnitOfWork, after: tuple[dt.date, str] | None, batch: int
                   ) -> list[Record]:
+            if floor is not None and (after is None or after < floor):
+                after = floor
             return tx.records.due_for_review(self._agency_id, until, after, batch)
 
         def listed(record: Record) -> bool:

@@ -374,17 +374,24 @@ class Record:
         return self.kind in (RecordKind.PERSON, RecordKind.DOCUMENT, RecordKind.ALERT)
 
     @property
-    def references(self) -> tuple[str, ...]:
-        """Identifiers of the other records this one points to."""
+    def links(self) -> tuple[tuple[str, str], ...]:
+        """(role, identifier) of each record this one points to: a document's ``holder``, an
+        alert's ``subject``, an event's ``participant``, a report's ``reference``, a
+        relationship's ``source`` and ``target``; in the order written."""
         details = self.details
         if isinstance(details, Relationship):
-            return (details.source, details.target)
+            return (("source", details.source), ("target", details.target))
         if isinstance(details, Report):
-            return details.references
+            return tuple(("reference", target) for target in details.references)
         if isinstance(details, Event):
-            return details.participants
+            return tuple(("participant", target) for target in details.participants)
         if isinstance(details, Document) and details.holder:
-            return (details.holder,)
+            return (("holder", details.holder),)
         if isinstance(details, Alert):
-            return (details.subject,)
+            return (("subject", details.subject),)
         return ()
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        """Identifiers of the other records this one points to."""
+        return tuple(target for _, target in self.links)

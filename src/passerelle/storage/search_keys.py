@@ -41,7 +41,6 @@ from passerelle.domain.records import (
     Organisation,
     Person,
     Record,
-    Relationship,
     Report,
 )
 from passerelle.matching.blocking import spelling_keys
@@ -125,26 +124,11 @@ def record_valid_until(record: Record) -> dt.datetime | None:
     return None
 
 
-def _roles(record: Record) -> list[tuple[str, str]]:
-    details = record.details
-    if isinstance(details, Document):
-        return [] if details.holder is None else [("holder", details.holder)]
-    if isinstance(details, Alert):
-        return [("subject", details.subject)]
-    if isinstance(details, Event):
-        return [("participant", target) for target in details.participants]
-    if isinstance(details, Report):
-        return [("reference", target) for target in details.references]
-    if isinstance(details, Relationship):
-        return [("source", details.source), ("target", details.target)]
-    return []
-
-
 def record_references(record: Record) -> list[tuple[str, str]]:
     """The distinct (role, target id) pairs the record points at, in the order written.
 
     A target id longer than a stored record's id is left out rather than cut: it names a STIX
     object this node cannot hold, so no record page would ever ask for it, and a cut id could
     name another record."""
-    return list(dict.fromkeys((role, target) for role, target in _roles(record)
+    return list(dict.fromkeys((role, target) for role, target in record.links
                               if len(target) <= ID_LENGTH))

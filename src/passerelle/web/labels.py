@@ -1,4 +1,4 @@
-"""How the pages name a record in one line, and which of its fields point at other records."""
+"""How the pages name a record in one line."""
 
 from __future__ import annotations
 
@@ -60,19 +60,3 @@ def original_script(record: Record) -> str:
             (details.given_names or details.family_name):
         return details.names_original_script[0]
     return ""
-
-
-def references(record: Record) -> list[tuple[str, str]]:
-    """(what, record id) of every record this one points at."""
-    details = record.details
-    if isinstance(details, Document) and details.holder:
-        return [("holder", details.holder)]
-    if isinstance(details, Alert):
-        return [("subject", details.subject)]
-    if isinstance(details, Event):
-        return [("participant", p) for p in details.participants]
-    if isinstance(details, Report):
-        return [("reference", r) for r in details.references]
-    if isinstance(details, Relationship):
-        return [("source", details.source), ("target", details.target)]
-    return []

@@ -16,7 +16,7 @@ from passerelle.errors import PasserelleError, ValidationFailed, VersionConflict
 from passerelle.matching.text import name_tokens
 from passerelle.ports import RecordQuery
 from passerelle.web import record_forms
-from passerelle.web.labels import original_script, record_label, record_names, references
+from passerelle.web.labels import original_script, record_label, record_names
 from passerelle.web.page import Page, PageDep
 
 router = APIRouter(include_in_schema=False)
@@ -162,7 +162,7 @@ def show_record(record_id: RecordId, page: PageDep, saved: int = 0) -> HTMLRespo
                  for role, r in page.node.records.referring(caller, record_id, LINKED)]
     return page.render("record.html", record=data, label=record_label(record),
                        original=original_script(record), labels=labels,
-                       references=references(record), referring=referring,
+                       references=record.links, referring=referring,
                        history=list(reversed(history)),
                        editable=kind in record_forms.EDITABLE and page.has(Role.ANALYST),
                        saved=bool(saved))

@@ -374,6 +374,17 @@ class Record:
         return self.kind in (RecordKind.PERSON, RecordKind.DOCUMENT, RecordKind.ALERT)
 
     @property
+    def names(self) -> tuple[str, ...]:
+        """Every name a person or an organisation is recorded under, as written (none for
+        other kinds: an alert is found by its subject's names)."""
+        details = self.details
+        if isinstance(details, Person):
+            return details.all_names()
+        if isinstance(details, Organisation):
+            return (details.name, *details.aliases)
+        return ()
+
+    @property
     def links(self) -> tuple[tuple[str, str], ...]:
         """(role, identifier) of each record this one points to: a document's ``holder``, an
         alert's ``subject``, an event's ``participant``, a report's ``reference``, a

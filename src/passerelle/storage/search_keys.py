@@ -38,8 +38,6 @@ from passerelle.domain.records import (
     Document,
     Event,
     Indicator,
-    Organisation,
-    Person,
     Record,
     Report,
 )
@@ -52,15 +50,6 @@ from passerelle.storage.types import as_utc
 SPELLING_PREFIX = "~"
 
 
-def _names(record: Record) -> tuple[str, ...]:
-    details = record.details
-    if isinstance(details, Person):
-        return details.all_names()
-    if isinstance(details, Organisation):
-        return (details.name, *details.aliases)
-    return ()
-
-
 def query_tokens(name: str) -> list[str]:
     """The distinct tokens a name query must all find, in the order written."""
     return list(dict.fromkeys(token[:TOKEN_LENGTH] for token in name_tokens(name)))
@@ -68,7 +57,7 @@ def query_tokens(name: str) -> list[str]:
 
 def record_tokens(record: Record) -> set[str]:
     """Every name token the record is indexed under (empty for kinds without names)."""
-    return {token for name in _names(record) for token in query_tokens(name)}
+    return {token for name in record.names for token in query_tokens(name)}
 
 
 def _spelling_key(key: str) -> str:
@@ -85,7 +74,7 @@ def query_spelling_groups(text: str) -> list[tuple[str, ...]]:
 
 def record_spelling_keys(record: Record) -> set[str]:
     """Every spelling key the record is indexed under (empty for kinds without names)."""
-    return {_spelling_key(key) for name in _names(record)
+    return {_spelling_key(key) for name in record.names
             for word in spelling_keys(name) for key in word}
 
 

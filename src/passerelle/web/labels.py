@@ -43,16 +43,6 @@ def record_label(record: Record) -> str:
     return record.kind.value
 
 
-def record_names(record: Record) -> tuple[str, ...]:
-    """Every name a person or an organisation is recorded under, as written."""
-    details = record.details
-    if isinstance(details, Person):
-        return details.all_names()
-    if isinstance(details, Organisation):
-        return (details.name, *details.aliases)
-    return ()
-
-
 def original_script(record: Record) -> str:
     """A person's first name in original script, shown beside the Latin one."""
     details = record.details

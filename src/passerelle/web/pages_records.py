@@ -16,7 +16,7 @@ from passerelle.errors import PasserelleError, ValidationFailed, VersionConflict
 from passerelle.matching.text import name_tokens
 from passerelle.ports import RecordQuery
 from passerelle.web import record_forms
-from passerelle.web.labels import original_script, record_label, record_names
+from passerelle.web.labels import original_script, record_label
 from passerelle.web.page import Page, PageDep
 
 router = APIRouter(include_in_schema=False)
@@ -71,7 +71,7 @@ def search(page: PageDep, name: Text = "", document: Text = "", kind: Text = "",
 def _bears(record: Any, name: str) -> bool:
     """Whether one of the record's names holds every word of ``name`` as written."""
     wanted = set(name_tokens(name))
-    return any(wanted <= set(name_tokens(n)) for n in record_names(record))
+    return any(wanted <= set(name_tokens(n)) for n in record.names)
 
 
 @router.get("/records/new", response_class=HTMLResponse)

@@ -65,6 +65,7 @@ from web_pages_data import CASE, JUSTIFICATION, PASSWORD, REASON, USERS, Loaded,
 
 OUT = Path(__file__).resolve().parent / "out"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+LOGIN_TOKEN = re.compile(r'name="login_token" value="([^"]+)"')
 TBODY = re.compile(r"<tbody>(.*?)</tbody>", re.S)
 PG_NAME = "passerelle_bench_web_pages"
 
@@ -148,8 +149,12 @@ def signed_in(base: str, username: str) -> httpx.Client:
     """A client signed in through the login form, its purpose stated through the purpose
     form, as a browser does; API calls send the same purpose as their justification."""
     client = httpx.Client(base_url=base, timeout=120.0, follow_redirects=False)
+    login = LOGIN_TOKEN.search(_expect(client.get("/login"), 200, "the login form").text)
+    if login is None:
+        raise SystemExit("the login form carries no token")
     _expect(client.post("/login", data={"username": username, "password": PASSWORD,
-                                        "next": "/"}), 303, f"sign in as {username}")
+                                        "next": "/", "login_token": login.group(1)}),
+            303, f"sign in as {username}")
     form = _expect(client.get("/purpose", params={"next": "/"}), 200, "the purpose form")
     token = CSRF.search(form.text)
     if token is None:

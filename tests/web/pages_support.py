@@ -20,6 +20,7 @@ from passerelle.node import Node
 from passerelle.web import create_site
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+LOGIN_TOKEN = re.compile(r'name="login_token" value="([^"]+)"')
 
 
 def site_client(template: Path, folder: Path) -> Iterator[tuple[TestClient, Node]]:
@@ -31,9 +32,16 @@ def site_client(template: Path, folder: Path) -> Iterator[tuple[TestClient, Node
         yield client, node
 
 
+def login_token(client: TestClient) -> str:
+    """The login form's token (its cookie is kept by the client)."""
+    match = LOGIN_TOKEN.search(client.get("/login").text)
+    assert match is not None
+    return match.group(1)
+
+
 def sign_in(client: TestClient, role: str) -> None:
     answer = client.post("/login", data={"username": f"{role}.test", "password": PASSWORD,
-                                         "next": "/"})
+                                         "next": "/", "login_token": login_token(client)})
     assert answer.status_code == 303, answer.text
 
 

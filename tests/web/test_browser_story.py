@@ -135,6 +135,8 @@ def test_an_alert_raised_in_paris_is_hit_in_casablanca_and_reported_back_live(
     reviewer.locator("#candidates a", has_text="يوسف").first.click()
     expect(reviewer.locator("main")).to_contain_text("covert check")
     expect(reviewer.locator("#h-subject + p")).to_contain_text("Youssef El Idrissi")
+    evidence = reviewer.locator(".evidence bdi").first  # an English sentence quoting Arabic
+    assert evidence.evaluate("e => getComputedStyle(e).direction") == "ltr"
     shot(reviewer, "candidate")
     reviewer.get_by_role("button", name="Confirm and report the hit").click()
     expect(reviewer.locator("#e-confirm_justification")).to_be_visible()

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "api"))
 
-from api_support import template_database
-from pages_support import csrf_of, sign_in, site_client, state_purpose
+from api_support import PASSWORD, template_database
+from pages_support import csrf_of, login_token, sign_in, site_client, state_purpose
 
 from passerelle.node import Node
 from passerelle.web import i18n, purpose
@@ -61,8 +61,12 @@ def test_a_page_without_a_session_leads_to_the_login_and_back(
     answer = client.get("/hits?direction=sent")
     assert answer.status_code == 303
     assert answer.headers["location"] == "/login?next=/hits%3Fdirection%3Dsent"
+    forged = client.post("/login", data={"username": "analyst.test", "password": PASSWORD,
+                                         "next": "/hits"})
+    assert forged.status_code == 403  # no form token: a login posted from another site
+    assert "passerelle_session" not in forged.headers.get("set-cookie", "")
     wrong = client.post("/login", data={"username": "analyst.test", "password": "nope",
-                                        "next": "/hits"})
+                                        "next": "/hits", "login_token": login_token(client)})
     assert wrong.status_code == 401
     assert "Wrong username or password" in wrong.text
     assert "passerelle_session" not in wrong.headers.get("set-cookie", "")

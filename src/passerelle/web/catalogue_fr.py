@@ -34,6 +34,8 @@ FRENCH: dict[str, str] = {
     "Enter your username and your password.": "Saisissez votre identifiant et votre mot de passe.",
     "Wrong username or password, or the account is disabled.":
         "Identifiant ou mot de passe erroné, ou compte désactivé.",
+    "The sign-in form has expired: sign in again.":
+        "Le formulaire de connexion a expiré : reconnectez-vous.",
     "Purpose of consultation": "Finalité de la consultation",
     "The next page shows personal data. Say in which case and why you consult it: the purpose "
     "is recorded in the audit log with every consultation, and kept until you sign out or "

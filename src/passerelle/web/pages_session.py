@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -19,13 +21,24 @@ router = APIRouter(include_in_schema=False)
 NodeDep = Annotated[Node, Depends(get_node)]
 Next = Annotated[str | None, Query(alias="next", max_length=2000)]
 MAX_FIELD = 200
+#: The login form's token, also set as a cookie (double submit): another site cannot read
+#: the cookie, so it cannot post a login form that signs the browser in to its own account.
+LOGIN_COOKIE = "passerelle_login"
+LOGIN_FIELD = "login_token"
+LOGIN_TOKEN_S = 3600
 
 
 def _login_page(request: Request, node: Node, target: str, username: str = "",
                 error: str = "", status: int = 200) -> HTMLResponse:
     context = common_context(request, language(request), None, "", None, node)
-    return HTMLResponse(render("login.html", {**context, "next": target, "username": username,
-                                              "error": error}), status_code=status)
+    token = secrets.token_urlsafe(24)
+    response = HTMLResponse(render("login.html", {
+        **context, "next": target, "username": username, "error": error,
+        "login_field": LOGIN_FIELD, "login_token": token}), status_code=status)
+    response.set_cookie(LOGIN_COOKIE, token, max_age=LOGIN_TOKEN_S, path="/login",
+                        httponly=True, samesite="strict",
+                        secure=node.settings.environment == "production")
+    return response
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -42,6 +55,10 @@ async def log_in(request: Request, node: NodeDep) -> Response:
     password = str(form.get("password", ""))[:1024]
     target = safe_target(str(form.get("next", "")))
     t = i18n.translator(language(request))
+    sent, expected = str(form.get(LOGIN_FIELD, "")), request.cookies.get(LOGIN_COOKIE, "")
+    if not expected or not hmac.compare_digest(sent, expected):
+        return _login_page(request, node, target, username,
+                           t("The sign-in form has expired: sign in again."), 403)
     if not username or not password:
         return _login_page(request, node, target, username,
                            t("Enter your username and your password."), 422)
@@ -57,6 +74,7 @@ async def log_in(request: Request, node: NodeDep) -> Response:
                         httponly=True, samesite="strict",
                         secure=node.settings.environment == "production")
     response.delete_cookie(purpose.COOKIE, path="/")
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
     return response
 
 

@@ -1,8 +1,10 @@
 """Jinja2 rendering of the pages: autoescaped templates shipped in the package.
 
 Every text a person typed — names in any script above all — goes through ``bdi`` (an
-isolated run, ``<bdi>``), so that an Arabic name inside a French sentence neither reorders
-the sentence nor is reordered by it.
+isolated run, ``<bdi>``, its direction found from its first letter), so that an Arabic name
+inside a French sentence neither reorders the sentence nor is reordered by it. The node's own
+sentences that quote names (the matcher's evidence) go through ``sentence``: isolated too, but
+always left to right.
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ _env = Environment(loader=PackageLoader("passerelle.web", "templates"),
 def bdi(value: object) -> Markup:
     """``value`` as an isolated bidirectional run."""
     return Markup("<bdi>{}</bdi>").format(escape("" if value is None else str(value)))
+
+
+def sentence(value: object) -> Markup:
+    """A sentence of the node's own (left to right) quoting names in any script: isolated as
+    a left-to-right run, so that an Arabic name at its start does not turn it around."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(escape("" if value is None else str(value)))
 
 
 def when(value: dt.datetime | dt.date | str | None) -> str:
@@ -53,6 +61,7 @@ def duration(value: dt.timedelta | None) -> str:
 
 
 _env.filters["bdi"] = bdi
+_env.filters["sentence"] = sentence
 _env.filters["duration"] = duration
 _env.filters["when"] = when
 

@@ -3,6 +3,7 @@ fields, the languages and the limits of what a page accepts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 from collections.abc import Iterator
@@ -14,10 +15,11 @@ from fastapi.testclient import TestClient
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "api"))
 
-from api_support import PASSWORD, template_database
+from api_support import PASSWORD, MovableClock, template_database
 from pages_support import csrf_of, login_token, sign_in, site_client, state_purpose
 
 from passerelle.node import Node
+from passerelle.services.caller import Caller
 from passerelle.web import i18n, purpose
 from passerelle.web.catalogue_fr import FRENCH
 from passerelle.web.page import safe_target
@@ -207,3 +209,62 @@ def test_an_edit_crossing_another_saved_meanwhile_is_refused_not_merged(
     page = client.get(f"/records/{record_id}").text
     assert "El Amrani" in page
     assert "Amrany" not in page
+
+
+def test_a_reviewer_reviews_an_overdue_record_that_nobody_may_read_until_then(
+        site: tuple[TestClient, Node]) -> None:
+    client, node = site
+    sign_in(client, "analyst")
+    state_purpose(client)
+    record_id = _person(client, "Oufkir")
+    due = node.records.get(Caller(node.accounts.session_user(_user_id(node, "analyst.test")),
+                                  "page tests"), record_id).markings.review_date
+    assert due is not None
+    clock = node.clock
+    assert isinstance(clock, MovableClock)
+    clock.at += dt.timedelta(days=(due - clock.at.date()).days + 1)
+    sign_in(client, "analyst")  # the session ended meanwhile
+    state_purpose(client)
+    blocked = client.get(f"/records/{record_id}")
+    assert blocked.status_code == 403
+    assert "review" in blocked.text
+    client.post("/logout", data={"csrf": csrf_of(client)})
+    sign_in(client, "reviewer")
+    state_purpose(client)
+    page = client.get(f"/records/{record_id}")
+    assert page.status_code == 200
+    assert "Review overdue" in page.text
+    assert "Oufkir" not in page.text  # still not consulted
+    token = csrf_of(client, f"/records/{record_id}")
+    refused = client.post(f"/records/{record_id}/review",
+                          data={"csrf": token, "review_date": "yesterday"})
+    assert refused.status_code == 422
+    assert 'id="e-review_date"' in refused.text
+    next_review = (node.clock.now().date() + dt.timedelta(days=200)).isoformat()
+    done = client.post(f"/records/{record_id}/review",
+                       data={"csrf": token, "review_date": next_review})
+    assert done.status_code == 303
+    shown = client.get(done.headers["location"]).text
+    assert "Oufkir" in shown
+    assert f"next review on {next_review}" in shown
+
+
+def test_an_erasure_needs_its_box_ticked_then_the_record_is_gone(
+        site: tuple[TestClient, Node]) -> None:
+    client, _ = site
+    sign_in(client, "analyst")
+    state_purpose(client)
+    record_id = _person(client, "Tahiri")
+    token = csrf_of(client, f"/records/{record_id}")
+    unconfirmed = client.post(f"/records/{record_id}/erase", data={"csrf": token})
+    assert unconfirmed.status_code == 422
+    assert 'id="e-confirm"' in unconfirmed.text
+    assert client.get(f"/records/{record_id}").status_code == 200
+    erased = client.post(f"/records/{record_id}/erase", data={"csrf": token, "confirm": "yes"})
+    assert erased.status_code == 303
+    assert "is erased" in client.get(erased.headers["location"]).text
+    assert client.get(f"/records/{record_id}").status_code == 404
+
+
+def _user_id(node: Node, username: str) -> str:
+    return next(u.id for u in node.accounts.list_users(None) if u.username == username)

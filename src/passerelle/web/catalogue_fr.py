@@ -127,6 +127,27 @@ FRENCH: dict[str, str] = {
     "Relationships": "Liens",
     "This record points at no other record.": "Cette fiche ne renvoie à aucune autre.",
     "Records pointing here": "Fiches qui renvoient ici",
+    "Reviewed: next review on {date}.": "Réexaminée : prochain réexamen le {date}.",
+    "Review": "Réexamen",
+    "Confirm the record is still needed, until the next review.":
+        "Confirmer que la fiche reste nécessaire, jusqu'au prochain réexamen.",
+    "Next review date": "Date du prochain réexamen",
+    "Record the review": "Enregistrer le réexamen",
+    "Erase": "Effacer",
+    "Every version goes; partners holding the record are told. The audit log keeps that it "
+    "happened, with your purpose as the reason.":
+        "Toutes les versions disparaissent ; les partenaires qui détiennent la fiche en sont "
+        "avisés. Le journal garde trace de l'effacement, avec votre finalité pour motif.",
+    "I confirm the erasure": "Je confirme l'effacement",
+    "Erase the record": "Effacer la fiche",
+    "Tick the box to confirm the erasure.": "Cochez la case pour confirmer l'effacement.",
+    "The record is erased; the partners holding it are told.":
+        "La fiche est effacée ; les partenaires qui la détiennent en sont avisés.",
+    "Review overdue": "Réexamen en retard",
+    "Nobody may consult this record until it is reviewed: record the review to keep it, or "
+    "erase it.":
+        "Personne ne peut consulter cette fiche avant son réexamen : enregistrez le réexamen "
+        "pour la garder, ou effacez-la.",
     "this record is its {role}": "cette fiche en est : {role}",
     "No record you may see points here.": "Aucune fiche accessible ne renvoie ici.",
     "History": "Historique",

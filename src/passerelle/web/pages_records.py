@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from passerelle.domain.codec import read_details, read_markings, record_to_dict
 from passerelle.domain.records import RecordKind, check_record_id
 from passerelle.domain.users import Role
-from passerelle.errors import PasserelleError, ValidationFailed, VersionConflict
+from passerelle.errors import PasserelleError, ReviewOverdue, ValidationFailed, VersionConflict
 from passerelle.matching.text import name_tokens
 from passerelle.ports import RecordQuery
 from passerelle.web import record_forms
@@ -38,7 +38,8 @@ def _row(record: Any) -> dict[str, Any]:
 
 @router.get("/search", response_class=HTMLResponse)
 def search(page: PageDep, name: Text = "", document: Text = "", kind: Text = "",
-           cursor: Annotated[str, Query(max_length=120)] = "") -> HTMLResponse:
+           cursor: Annotated[str, Query(max_length=120)] = "", erased: int = 0
+           ) -> HTMLResponse:
     """Records by name (any spelling or script) or document number. On the first page the
     records bearing the name as written come first, then those spelled otherwise."""
     page.require(Role.ANALYST, Role.REVIEWER, Role.RELEASER)
@@ -65,7 +66,8 @@ def search(page: PageDep, name: Text = "", document: Text = "", kind: Text = "",
         next_cursor = found.next_cursor
     return page.render("search.html", name=name, document=document, kind=kind,
                        kinds=[k.value for k in SEARCHABLE], rows=rows,
-                       asked=bool(name or document), next_cursor=next_cursor)
+                       asked=bool(name or document), next_cursor=next_cursor,
+                       erased=bool(erased))
 
 
 def _bears(record: Any, name: str) -> bool:
@@ -146,11 +148,25 @@ async def create_record(page: PageDep, kind: Text = "person") -> Response:
 
 
 @router.get("/records/{record_id}", response_class=HTMLResponse)
-def show_record(record_id: RecordId, page: PageDep, saved: int = 0) -> HTMLResponse:
-    """One record: markings first, then details, references and versions."""
+def show_record(record_id: RecordId, page: PageDep, saved: int = 0,
+                reviewed: int = 0) -> HTMLResponse:
+    """One record: markings first, then details, references and versions. A record whose
+    review is overdue is blocked: reviewers get the forms to review or erase it instead."""
+    return _record_page(page, record_id, {}, saved=bool(saved), reviewed=bool(reviewed))
+
+
+def _record_page(page: Page, record_id: str, errors: dict[str, str], status: int = 200,
+                 saved: bool = False, reviewed: bool = False) -> HTMLResponse:
     kind = check_record_id(record_id)
     caller = page.personal() if kind in PERSONAL_KINDS else page.caller()
-    versions = page.node.records.history(caller, record_id)
+    try:
+        versions = page.node.records.history(caller, record_id)
+    except ReviewOverdue as overdue:
+        if not page.has(Role.REVIEWER):
+            raise
+        return page.render("record_overdue.html", status=status, record_id=record_id,
+                           kind=kind.value, detail=overdue.detail, errors=errors,
+                           tomorrow=_tomorrow(page))
     record = versions[-1]
     data = record_to_dict(record)
     labels = {spec.name.partition(".")[2]: spec.label
@@ -160,12 +176,48 @@ def show_record(record_id: RecordId, page: PageDep, saved: int = 0) -> HTMLRespo
                for i, v in enumerate(versions)]
     referring = [{"role": role, "id": r.id, "kind": r.kind.value, "label": record_label(r)}
                  for role, r in page.node.records.referring(caller, record_id, LINKED)]
-    return page.render("record.html", record=data, label=record_label(record),
+    return page.render("record.html", status=status, record=data, label=record_label(record),
                        original=original_script(record), labels=labels,
                        references=record.links, referring=referring,
                        history=list(reversed(history)),
                        editable=kind in record_forms.EDITABLE and page.has(Role.ANALYST),
-                       saved=bool(saved))
+                       reviewer=page.has(Role.REVIEWER),
+                       eraser=page.has(Role.ANALYST, Role.REVIEWER), tomorrow=_tomorrow(page),
+                       saved=saved, reviewed=reviewed, errors=errors)
+
+
+def _tomorrow(page: Page) -> str:
+    return (page.node.clock.now().date() + dt.timedelta(days=1)).isoformat()
+
+
+@router.post("/records/{record_id}/review", response_model=None)
+async def review_record(record_id: RecordId, page: PageDep) -> Response:
+    """A reviewer confirms the record is still needed until the next review date."""
+    page.require(Role.REVIEWER)
+    form = await page.form()
+    text = str(form.get("review_date", "")).strip()
+    try:
+        try:
+            next_review = dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValidationFailed("a date, YYYY-MM-DD", field="review_date") from None
+        page.node.records.review(page.personal(), record_id, next_review)
+    except ValidationFailed as error:
+        return _record_page(page, record_id, {"review_date": error.detail}, 422)
+    return RedirectResponse(f"/records/{record_id}?reviewed=1", status_code=303)
+
+
+@router.post("/records/{record_id}/erase", response_model=None)
+async def erase_record(record_id: RecordId, page: PageDep) -> Response:
+    """Erase every version (LED Art. 16), the stated purpose kept as the reason; partners
+    holding the record are told."""
+    page.require(Role.ANALYST, Role.REVIEWER)
+    form = await page.form()
+    if form.get("confirm") != "yes":
+        return _record_page(page, record_id,
+                            {"confirm": page.t("Tick the box to confirm the erasure.")}, 422)
+    page.node.records.erase(page.personal(), record_id)
+    return RedirectResponse("/search?erased=1", status_code=303)
 
 
 def _changed(versions: list[Any], index: int) -> list[str]:
